@@ -1,0 +1,82 @@
+"""The command line: the same use cases as the window, for scripts and tests.
+
+Thin on purpose: parse, call the core, print. Every PkmError becomes one line
+on stderr and exit status 1; anything unexpected is logged with its traceback
+in <home>/logs/pkm.log and reported in one line (exit status 2).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from pkm import __version__
+from pkm.cli.context import AppContext
+from pkm.core.errors import PkmError
+
+log = logging.getLogger("pkm.cli")
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=str),
+    envvar="PKM_HOME",
+    help="Data folder (default: your platform's app data folder; or set PKM_HOME).",
+)
+@click.version_option(__version__, prog_name="pkm")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None) -> None:
+    """pkm: Seek > Sense > Share. Run without a command to open the window."""
+    ctx.obj = AppContext(home)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        try:
+            from pkm.gui.app import run
+        except ImportError:
+            click.echo(ctx.get_help())
+            return
+        ctx.exit(run(ctx.obj.home_path()))
+
+
+def _register() -> None:
+    from pkm.cli import journal_cmds, search_cmds
+
+    cli.add_command(journal_cmds.journal)
+    cli.add_command(search_cmds.search)
+    cli.add_command(search_cmds.index)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        rc = cli.main(args=argv, prog_name="pkm", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        rc = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        rc = exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("pkm: cancelled.", err=True)
+        rc = 1
+    except PkmError as exc:
+        click.echo(f"pkm: {exc}", err=True)
+        rc = 1
+    except KeyboardInterrupt:
+        click.echo("pkm: cancelled.", err=True)
+        rc = 130
+    except BrokenPipeError:
+        rc = 0
+    except Exception as exc:
+        log.exception("unexpected error")
+        click.echo(
+            f"pkm: unexpected error: {type(exc).__name__}: {exc}. "
+            "Details are in the log folder (<data folder>/logs/pkm.log).",
+            err=True,
+        )
+        rc = 2
+    sys.exit(rc if isinstance(rc, int) else 0)

@@ -1,0 +1,94 @@
+"""`pkm search` and `pkm index`: find anything, rebuild the index."""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+
+import click
+
+from pkm.cli.context import AppContext, echo_json, pass_app
+from pkm.core.indexing import split_key
+
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def _progress_printer():
+    """A progress line on stderr when it is a terminal; silent for scripts."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int | None) -> None:
+        of = f"/{total}" if total else ""
+        click.echo(f"\rBuilding the search index… {done}{of}", nl=False, err=True)
+
+    return show
+
+
+def ensure_index(app: AppContext) -> None:
+    search = app.ws.search
+    if search.needs_rebuild():
+        search.rebuild(progress=_progress_printer())
+        if sys.stderr.isatty():
+            click.echo("", err=True)
+    search.sync()
+
+
+@click.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--newest", is_flag=True, help="Newest first instead of best match first.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def search(app: AppContext, query, limit, newest, as_json) -> None:
+    """Search notes and reading. Words, "phrases", prefix*, tag:x, kind:note, day:2026-05 ..."""
+    ensure_index(app)
+    results = app.ws.search.search(query, limit=limit, sort="newest" if newest else "relevance")
+    rows = []
+    for hit in results.hits:
+        _, num = split_key(hit.key)
+        rows.append(
+            {
+                "id": num,
+                "kind": hit.kinds[-1] if hit.kinds else "",
+                "title": hit.title,
+                "day": hit.day,
+                "snippet": hit.snippet,
+                "score": round(float(hit.score), 4),
+            }
+        )
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("No matches.", err=True)
+    for r in rows:
+        plain = html.unescape(_TAG_RE.sub("", r["snippet"]))
+        click.echo(f"{r['id']:>6}  {r['day']}  {r['kind']:<5}  {r['title']}")
+        if plain:
+            click.echo(f"        {plain}")
+
+
+@click.group()
+def index() -> None:
+    """The search index (derived from the database; safe to rebuild)."""
+
+
+@index.command()
+@pass_app
+def rebuild(app: AppContext) -> None:
+    """Rebuild the search index from the database."""
+    n = app.ws.search.rebuild(progress=_progress_printer())
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    click.echo(f"Indexed {n} documents.")
+
+
+@index.command()
+@pass_app
+def status(app: AppContext) -> None:
+    """Whether the index is up to date."""
+    s = app.ws.search
+    state = "needs a rebuild" if s.needs_rebuild() else "ready"
+    click.echo(f"Index {state}; {s.pending()} changes waiting; {s.total_docs()} documents.")

@@ -1,0 +1,1 @@
+"""The program itself: pure Python, no Qt. The GUI and the CLI only call into it."""

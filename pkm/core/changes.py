@@ -1,0 +1,25 @@
+"""What a core call changed, so views refresh exactly that and nothing more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Change:
+    entries: set[int] = field(default_factory=set)
+    items: set[int] = field(default_factory=set)
+    feeds: set[int] = field(default_factory=set)
+    removed_entries: set[int] = field(default_factory=set)
+    created: int | None = None  # the id of the one thing a call created, if any
+
+    def merge(self, other: Change) -> Change:
+        self.entries |= other.entries
+        self.items |= other.items
+        self.feeds |= other.feeds
+        self.removed_entries |= other.removed_entries
+        self.created = self.created if self.created is not None else other.created
+        return self
+
+    def __bool__(self) -> bool:
+        return bool(self.entries or self.items or self.feeds or self.removed_entries)

@@ -1,0 +1,61 @@
+"""Clips: quoted passages with their source, so every idea keeps its origin."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from pkm.core.db import Store
+from pkm.core.journal.model import Clip, ClipSource
+
+
+def attribution(source: ClipSource) -> str:
+    """'— [Title](url) · Author · Feed · 2026-11-20' in Markdown."""
+    title = source.title.strip() or source.url or "Untitled"
+    title = title.replace("[", "(").replace("]", ")")
+    parts = [f"[{title}]({source.url})" if source.url else title]
+    parts += [p.strip() for p in (source.author, source.feed, source.published[:10]) if p.strip()]
+    return "— " + " · ".join(parts)
+
+
+def quote_block(quote: str, source: ClipSource) -> str:
+    lines = [f"> {line}".rstrip() for line in quote.strip().splitlines()] if quote.strip() else []
+    if lines:
+        lines.append(">")
+    lines.append(f"> {attribution(source)}")
+    return "\n".join(lines)
+
+
+def append_quote(body: str, quote: str, source: ClipSource) -> str:
+    block = quote_block(quote, source)
+    body = body.rstrip("\n")
+    return f"{body}\n\n{block}\n" if body else f"{block}\n"
+
+
+def record_clip(
+    conn: sqlite3.Connection, entry_id: int, quote: str, source: ClipSource, now: str
+) -> int:
+    cur = conn.execute(
+        """INSERT INTO clips(entry_id, quote, title, url, feed, author, published, item_id, created)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            entry_id, quote, source.title, source.url, source.feed, source.author,
+            source.published, source.item_id, now,
+        ),
+    )  # fmt: skip
+    return int(cur.lastrowid)
+
+
+def clips_for(store: Store, entry_id: int) -> list[Clip]:
+    rows = store.query("SELECT * FROM clips WHERE entry_id = ? ORDER BY id", (entry_id,))
+    return [
+        Clip(
+            id=r["id"],
+            entry_id=r["entry_id"],
+            quote=r["quote"],
+            source=ClipSource(
+                r["title"], r["url"], r["feed"], r["author"], r["published"], r["item_id"]
+            ),
+            created=r["created"],
+        )
+        for r in rows
+    ]

@@ -1,0 +1,68 @@
+"""Reading entries out of SQLite (shared by the journal's modules)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from pkm.core.db import Store
+from pkm.core.journal.model import Entry
+
+ENTRY_COLUMNS = "id, kind, day, title, body, created, updated, deleted_at"
+
+
+def tags_for(store: Store, ids: Sequence[int]) -> dict[int, tuple[list[str], list[str]]]:
+    """id -> (all tags, explicit tags), in one query per 500 ids."""
+    out: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        for r in store.query(
+            f"SELECT entry_id, tag, explicit FROM entry_tags WHERE entry_id IN ({marks}) "
+            "ORDER BY rowid",
+            tuple(chunk),
+        ):
+            all_tags, explicit = out[r["entry_id"]]
+            all_tags.append(r["tag"])
+            if r["explicit"]:
+                explicit.append(r["tag"])
+    return out
+
+
+def entries_from_rows(store: Store, rows: Iterable[sqlite3.Row]) -> list[Entry]:
+    rows = list(rows)
+    tags = tags_for(store, [r["id"] for r in rows])
+    return [
+        Entry(
+            id=r["id"],
+            kind=r["kind"],
+            day=r["day"],
+            title=r["title"],
+            body=r["body"],
+            created=r["created"],
+            updated=r["updated"],
+            tags=tuple(tags[r["id"]][0]),
+            explicit_tags=tuple(tags[r["id"]][1]),
+            deleted_at=r["deleted_at"],
+        )
+        for r in rows
+    ]
+
+
+def fetch_entries(
+    store: Store, ids: Sequence[int], *, include_trashed: bool = False
+) -> list[Entry]:
+    if not ids:
+        return []
+    out: list[Entry] = []
+    trash = "" if include_trashed else "AND deleted_at IS NULL"
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = store.query(
+            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id IN ({marks}) {trash}", tuple(chunk)
+        )
+        out.extend(entries_from_rows(store, rows))
+    order = {i: n for n, i in enumerate(ids)}
+    out.sort(key=lambda e: order[e.id])
+    return out

@@ -1,0 +1,80 @@
+"""A workspace: one data folder with its database, search index and settings.
+
+It is passed around explicitly (never a global), so tests open one on a temp
+folder in one line and the GUI and CLI share the same entry point.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+from pkm.core.changes import Change
+from pkm.core.clock import Clock, system_clock
+from pkm.core.db import DB_NAME, Store
+from pkm.core.indexing import SearchService
+from pkm.core.journal import Journal
+from pkm.core.journal.search_docs import EntryDocs
+from pkm.core.paths import ensure_home, resolve_home
+from pkm.core.settings import Settings
+
+log = logging.getLogger("pkm")
+
+
+class Workspace:
+    def __init__(self, home: Path, *, clock: Clock | None = None, auto_index: bool = True) -> None:
+        self.home = ensure_home(Path(home))
+        self.clock: Clock = clock or system_clock
+        self.auto_index = auto_index
+        self.store = Store(self.home / DB_NAME)
+        self.settings = Settings(self.home / "settings.json")
+        self.search = SearchService(self.store, self.home / "index")
+        self.search.add_source(EntryDocs(self.store))
+        self.journal = Journal(self.store, self.clock, on_change=self._changed)
+
+    @classmethod
+    def open(cls, home: str | os.PathLike[str] | None = None, **kwargs) -> Workspace:
+        """Open the workspace at --home / PKM_HOME / the platform default."""
+        return cls(resolve_home(home), **kwargs)
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
+    def _changed(self, change: Change) -> None:
+        """After a committed write: make it searchable now, if the index exists.
+
+        The write itself is already safe in SQLite; an index failure only
+        leaves the document queued for the next sync, so it is logged, not raised.
+        """
+        if not self.auto_index:
+            return
+        try:
+            self.search.sync(rebuild_if_needed=False)
+        except Exception:
+            log.exception("search index update failed; the change stays queued")
+
+    def close(self) -> None:
+        self.search.close()
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def setup_logging(ws: Workspace) -> None:
+    """Errors go to <home>/logs/pkm.log (rotated), never secrets: callers log no credentials."""
+    ws.logs_dir.mkdir(exist_ok=True, mode=0o700)
+    handler = logging.handlers.RotatingFileHandler(
+        ws.logs_dir / "pkm.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("pkm")
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)

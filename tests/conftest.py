@@ -1,0 +1,55 @@
+"""Every test gets its own data folder; no test touches the real home."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+class FakeClock:
+    """A settable clock: streaks, 'today' and revision throttling depend on time."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self.now = start or dt.datetime(2026, 11, 22, 9, 30, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += dt.timedelta(**kwargs)
+
+    def set_day(self, day: str, hour: int = 12) -> None:
+        d = dt.date.fromisoformat(day)
+        local = dt.datetime(d.year, d.month, d.day, hour).astimezone()
+        self.now = local.astimezone(dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "user-home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("PKM_HOME", str(tmp_path / "pkm-home"))
+    return home
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def ws(tmp_path: Path, clock: FakeClock):
+    from pkm.core.workspace import Workspace
+
+    w = Workspace(tmp_path / "ws", clock=clock)
+    yield w
+    w.close()
