@@ -53,3 +53,32 @@ def ws(tmp_path: Path, clock: FakeClock):
     w = Workspace(tmp_path / "ws", clock=clock)
     yield w
     w.close()
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    """A real keyring backend kept in memory, so tests never touch the user's keyring."""
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    store: dict[tuple[str, str], str] = {}
+
+    class _Backend(KeyringBackend):
+        priority = 1
+
+        def get_password(self, service, username):
+            return store.get((service, username))
+
+        def set_password(self, service, username, password):
+            store[(service, username)] = password
+
+        def delete_password(self, service, username):
+            if store.pop((service, username), None) is None:
+                raise PasswordDeleteError(username)
+
+    previous = keyring.get_keyring()
+    backend = _Backend()
+    keyring.set_keyring(backend)
+    yield store
+    keyring.set_keyring(previous)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+from functools import cached_property
 from pathlib import Path
 
 from pkm.core.changes import Change
@@ -38,6 +39,12 @@ class Workspace:
     def open(cls, home: str | os.PathLike[str] | None = None, **kwargs) -> Workspace:
         """Open the workspace at --home / PKM_HOME / the platform default."""
         return cls(resolve_home(home), **kwargs)
+
+    @cached_property
+    def secrets(self):  # noqa: ANN201 - Secrets; imported lazily (keyring is slow to load)
+        from pkm.core.secrets import Secrets
+
+        return Secrets(self.home)
 
     @property
     def logs_dir(self) -> Path:

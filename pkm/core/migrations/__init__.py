@@ -16,6 +16,8 @@ from collections.abc import Callable
 _MODULES = [
     "m0001_journal",
     "m0002_index_queue",
+    "m0003_feeds",
+    "m0004_publish",
 ]
 
 Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
