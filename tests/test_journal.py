@@ -164,7 +164,10 @@ def test_clip_into_today_keeps_source_as_data(ws):
     entry, change = ws.journal.add_clip(src, "Boards fail slowly,\nthen all at once.")
     assert entry.kind == "daily" and entry.id in change.entries
     assert "> Boards fail slowly,\n> then all at once." in entry.body
-    assert "— [Why (boards) fail](https://example.com/boards) · A. Writer · HBR · 2026-11-20" in entry.body
+    assert (
+        "— [Why (boards) fail](https://example.com/boards) · A. Writer · HBR · 2026-11-20"
+        in entry.body
+    )
     clips = ws.journal.clips(entry.id)
     assert clips[0].source.url == "https://example.com/boards" and clips[0].source.feed == "HBR"
 

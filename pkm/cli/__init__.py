@@ -7,7 +7,6 @@ in <home>/logs/pkm.log and reported in one line (exit status 2).
 
 from __future__ import annotations
 
-import logging
 import sys
 
 import click
@@ -15,8 +14,6 @@ import click
 from pkm import __version__
 from pkm.cli.context import AppContext
 from pkm.core.errors import PkmError
-
-log = logging.getLogger("pkm.cli")
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,6 +49,24 @@ def _register() -> None:
 _register()
 
 
+def _log_unexpected(argv: list[str] | None) -> str:
+    """Write the traceback to the data folder's log; return where it went."""
+    import traceback
+
+    from pkm.core.paths import resolve_home
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    home = args[args.index("--home") + 1] if "--home" in args[:-1] else None
+    try:
+        logs = resolve_home(home) / "logs"
+        logs.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(logs / "pkm.log", "a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc())
+        return str(logs / "pkm.log")
+    except OSError:
+        return "the terminal (the log folder could not be written)"
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         rc = cli.main(args=argv, prog_name="pkm", standalone_mode=False)
@@ -71,11 +86,10 @@ def main(argv: list[str] | None = None) -> None:
         rc = 130
     except BrokenPipeError:
         rc = 0
-    except Exception as exc:
-        log.exception("unexpected error")
+    except Exception as exc:  # the last line of defence: no tracebacks for users
+        where = _log_unexpected(argv)
         click.echo(
-            f"pkm: unexpected error: {type(exc).__name__}: {exc}. "
-            "Details are in the log folder (<data folder>/logs/pkm.log).",
+            f"pkm: unexpected error: {type(exc).__name__}: {exc}. Details are in {where}.",
             err=True,
         )
         rc = 2

@@ -12,13 +12,14 @@ import click
 
 from pkm.core.clock import parse_day
 from pkm.core.paths import resolve_home
-from pkm.core.workspace import Workspace, setup_logging
+from pkm.core.workspace import Workspace, setup_logging, teardown_logging
 
 
 class AppContext:
     def __init__(self, home: str | None) -> None:
         self._home = home
         self._ws: Workspace | None = None
+        self._log_handler = None
 
     def home_path(self) -> Path:
         return resolve_home(self._home)
@@ -27,10 +28,13 @@ class AppContext:
     def ws(self) -> Workspace:
         if self._ws is None:
             self._ws = Workspace.open(self._home)
-            setup_logging(self._ws)
+            self._log_handler = setup_logging(self._ws)
         return self._ws
 
     def close(self) -> None:
+        if self._log_handler is not None:
+            teardown_logging(self._log_handler)
+            self._log_handler = None
         if self._ws is not None:
             self._ws.close()
             self._ws = None

@@ -7,6 +7,7 @@ with a message that says so; nothing is ever written in clear text.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 
@@ -67,7 +68,5 @@ class Secrets:
     def delete(self, name: str) -> None:
         if not self.available():
             return
-        try:
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):
             keyring.delete_password(self.service, name)
-        except keyring.errors.PasswordDeleteError:
-            pass

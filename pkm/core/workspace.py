@@ -41,7 +41,7 @@ class Workspace:
         return cls(resolve_home(home), **kwargs)
 
     @cached_property
-    def secrets(self):  # noqa: ANN201 - Secrets; imported lazily (keyring is slow to load)
+    def secrets(self):
         from pkm.core.secrets import Secrets
 
         return Secrets(self.home)
@@ -74,14 +74,22 @@ class Workspace:
         self.close()
 
 
-def setup_logging(ws: Workspace) -> None:
-    """Errors go to <home>/logs/pkm.log (rotated), never secrets: callers log no credentials."""
+def setup_logging(ws: Workspace) -> logging.Handler:
+    """Errors go to <home>/logs/pkm.log (rotated), never secrets: callers log no credentials.
+
+    Returns the handler so the caller can remove it when it closes the workspace.
+    """
     ws.logs_dir.mkdir(exist_ok=True, mode=0o700)
     handler = logging.handlers.RotatingFileHandler(
-        ws.logs_dir / "pkm.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        ws.logs_dir / "pkm.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("pkm")
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        root.addHandler(handler)
+    root.addHandler(handler)
     root.setLevel(logging.INFO)
+    return handler
+
+
+def teardown_logging(handler: logging.Handler) -> None:
+    logging.getLogger("pkm").removeHandler(handler)
+    handler.close()

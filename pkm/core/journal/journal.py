@@ -238,7 +238,7 @@ class Journal:
                         int(kind != "daily"),
                         now,
                         now,
-                    ),  # fmt: skip
+                    ),
                 )
             except sqlite3.IntegrityError:
                 # Another writer created today's entry a moment ago: use theirs.
