@@ -1,0 +1,131 @@
+"""Starting the window: one instance per data folder, the workspace, the main window.
+
+``pkm`` with no subcommand calls :func:`run`. Two windows on one data folder
+would fight over the database and the index, so a lock file in the folder
+(QLockFile: released by the OS if pkm crashes) refuses a second start with a
+clear message and exit status 1.
+
+``PKM_EXIT_WHEN_READY=1`` makes the window print ``pkm-ready`` and close as
+soon as it is usable (first paint done and the first entry on screen): the
+startup benchmark (tests/benchmarks/startup.py) times that.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from pkm.core.errors import PkmError
+from pkm.core.paths import ensure_home
+from pkm.core.workspace import Workspace, setup_logging
+
+log = logging.getLogger("pkm.gui")
+
+LOCK_NAME = "pkm.lock"
+READY_MARK = "pkm-ready"
+
+
+def acquire_lock(home: Path) -> QLockFile | None:
+    """The data folder's single-instance lock, or None if another pkm holds it."""
+    lock = QLockFile(str(Path(home) / LOCK_NAME))
+    lock.setStaleLockTime(0)  # a long-running pkm keeps its lock; a dead one's is taken over
+    return lock if lock.tryLock(200) else None
+
+
+def already_open_message(home: Path) -> str:
+    return (
+        f"pkm is already open on this data folder ({home}). Switch to the open pkm window, "
+        "or start pkm with another folder: pkm --home FOLDER."
+    )
+
+
+def report(message: str) -> None:
+    """Tell the user: on stderr always, and in a dialog when there is a screen."""
+    print(f"pkm: {message}", file=sys.stderr, flush=True)
+    if QApplication.platformName() not in ("offscreen", "minimal"):
+        QMessageBox.critical(None, "pkm", message)
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else "pkm"])
+    app.setApplicationName("pkm")
+    app.setApplicationDisplayName("pkm")
+    app.setDesktopFileName("pkm")
+    return app  # type: ignore[return-value]
+
+
+def build_window(ws: Workspace):
+    """The window with the three stages, its layout restored (not shown yet)."""
+    from pkm.gui import seek, sense, share
+    from pkm.gui.main_window import MainWindow
+
+    window = MainWindow(ws)
+    for module in (seek, sense, share):
+        window.add_stage(module.create_stage(window.ctx))
+    window.restore_layout()
+    return window
+
+
+def run(home: Path) -> int:
+    """Open the window on ``home``; returns the exit status."""
+    app = application()
+    try:
+        home = ensure_home(Path(home))
+    except PkmError as exc:
+        report(str(exc))
+        return 1
+    lock = acquire_lock(home)
+    if lock is None:
+        report(already_open_message(home))
+        return 1
+    try:
+        try:
+            ws = Workspace(home, auto_index=False)
+        except PkmError as exc:
+            report(str(exc))
+            return 1
+        handler = setup_logging(ws)
+        previous_hook = sys.excepthook
+        sys.excepthook = _log_uncaught
+        try:
+            window = build_window(ws)
+            if os.environ.get("PKM_EXIT_WHEN_READY"):
+                window.ready.connect(lambda: _exit_when_ready(window))
+            window.show()
+            window.start()
+            return app.exec()
+        finally:
+            sys.excepthook = previous_hook
+            ws.close()
+            if handler is not None:
+                logging.getLogger("pkm").removeHandler(handler)
+                handler.close()
+    finally:
+        lock.unlock()
+
+
+def _exit_when_ready(window) -> None:
+    print(READY_MARK, flush=True)
+    QTimer.singleShot(0, window.close)
+
+
+def _log_uncaught(exc_type, exc, tb) -> None:
+    """An exception in a Qt callback: log it; the window stays up."""
+    log.error("uncaught exception", exc_info=(exc_type, exc, tb))
+    sys.__excepthook__(exc_type, exc, tb)
+
+
+def main() -> None:
+    """Entry point for a GUI-only launcher: ``pkm-gui [--home FOLDER]``."""
+    from pkm.core.paths import resolve_home
+
+    args = sys.argv[1:]
+    home = args[args.index("--home") + 1] if "--home" in args[:-1] else None
+    sys.exit(run(resolve_home(home)))

@@ -1,0 +1,343 @@
+"""The main window: a sidebar with the three stages, the search box, the status area.
+
+The window owns the threads (TaskManager) and the Operations for one
+workspace; stages are added with :meth:`MainWindow.add_stage` and reached
+with Ctrl+1/2/3. Search hits open through :meth:`open_hit`: entries go to
+Sense (:attr:`open_entry`), feed items are announced with :attr:`open_item`
+for the Seek stage to show.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QMetaMethod, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pkm.core.indexing import split_key
+from pkm.core.workspace import Workspace
+from pkm.gui import theme
+from pkm.gui.operations import Operations
+from pkm.gui.search import SearchBox
+from pkm.gui.settings_dialog import SettingsDialog, general_page
+from pkm.gui.stage import GuiContext, Stage
+from pkm.gui.status import StatusArea
+from pkm.gui.tasks import TaskManager
+from pkm.gui.widgets import Hint
+
+log = logging.getLogger("pkm.gui")
+
+LAYOUT_KEY = "window"
+
+#: Shortcuts that must work even while typing in a text box that has its own
+#: meaning for them (Ctrl+K deletes to the end of the line in Qt text boxes).
+GLOBAL_KEYS = {
+    QKeySequence("Ctrl+K"),
+    QKeySequence("Ctrl+T"),
+    QKeySequence("Ctrl+N"),
+    QKeySequence("Ctrl+1"),
+    QKeySequence("Ctrl+2"),
+    QKeySequence("Ctrl+3"),
+}
+
+SIDEBAR_CSS = """
+#sidebar { border-right: 1px solid palette(mid); }
+#sidebar QToolButton { border: none; border-radius: 8px; padding: 8px 2px; margin: 2px 6px; }
+#sidebar QToolButton:hover { background: palette(alternate-base); }
+#sidebar QToolButton:checked { background: palette(base); font-weight: bold; }
+#topbar { border-bottom: 1px solid palette(mid); }
+#searchBox { padding: 5px 8px; border-radius: 8px; }
+#searchPopup { background: palette(base); border: 1px solid palette(mid); border-radius: 8px; }
+#promptCard { background: palette(base); border-radius: 8px; }
+#entryTitle { background: transparent; }
+#stageTitle { font-weight: bold; }
+"""
+
+
+class MainWindow(QMainWindow):
+    open_entry = Signal(int)  # an entry to show in Sense
+    open_item = Signal(int)  # a feed item to show in Seek (connected by the Seek stage)
+    stage_changed = Signal(str)
+    ready = Signal()  # first paint done and the first entry on screen
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__()
+        self.ws = ws
+        self.setWindowTitle("pkm: Seek · Sense · Share")
+        self.setMinimumSize(900, 560)
+        self.tasks = TaskManager(self)
+        self.status = StatusArea(self.tasks)
+        self.ops = Operations(ws, self.tasks, self)
+        self.ctx = GuiContext(ws, self.tasks, self.ops, self.status, self, [general_page()])
+        self.stages: dict[str, Stage] = {}
+        self._painted = False
+        self._content_ready = False
+        self._ready_sent = False
+        self._closed = False
+        self._build()
+        self._shortcuts()
+        QApplication.instance().installEventFilter(self)
+
+    # ---- layout ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        central = QWidget()
+        self.setCentralWidget(central)
+        outer = QHBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        self.sidebar = QWidget(objectName="sidebar")
+        self.sidebar.setFixedWidth(92)
+        side = QVBoxLayout(self.sidebar)
+        side.setContentsMargins(0, 10, 0, 10)
+        side.setSpacing(2)
+        self._stage_buttons = QButtonGroup(self)
+        self._stage_buttons.setExclusive(True)
+        self._side_layout = side
+        side.addStretch(1)
+        self.settings_button = self._side_button("Settings", "settings")
+        self.settings_button.setCheckable(False)
+        self.settings_button.setToolTip("Data folder, appearance, reading (Ctrl+,)")
+        self.settings_button.clicked.connect(self.show_settings)
+        side.addWidget(self.settings_button)
+        outer.addWidget(self.sidebar)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.setSpacing(0)
+        top = QWidget(objectName="topbar")
+        tl = QHBoxLayout(top)
+        tl.setContentsMargins(16, 8, 16, 8)
+        self.stage_title = QLabel(objectName="stageTitle")
+        f = self.stage_title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.2)
+        self.stage_title.setFont(f)
+        self.stage_subtitle = Hint()
+        self.stage_subtitle.setWordWrap(False)
+        heading = QHBoxLayout()
+        heading.setSpacing(8)
+        heading.addWidget(self.stage_title)
+        heading.addWidget(self.stage_subtitle)
+        left = QWidget()
+        left.setLayout(heading)
+        heading.setContentsMargins(0, 0, 0, 0)
+        left.setFixedWidth(260)
+        self.search = SearchBox(self.ops, popup_parent=central)
+        self.search.setMaximumWidth(640)
+        self.search.open_hit.connect(self.open_hit)
+        tl.addWidget(left)
+        tl.addStretch(1)
+        tl.addWidget(self.search, 4)
+        tl.addStretch(1)
+        tl.addSpacing(260)
+        rl.addWidget(top)
+        self.stack = QStackedWidget()
+        rl.addWidget(self.stack, 1)
+        outer.addWidget(right, 1)
+        self.statusBar().addWidget(self.status, 1)
+        self.statusBar().setSizeGripEnabled(True)
+        central.setStyleSheet(SIDEBAR_CSS)
+
+    def _side_button(self, title: str, icon_name: str) -> QToolButton:
+        b = QToolButton()
+        b.setText(title)
+        b.setIcon(theme.icon(icon_name, self.palette()))
+        b.setProperty("icon_name", icon_name)
+        b.setIconSize(QSize(30, 30))
+        b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        b.setCheckable(True)
+        b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return b
+
+    def add_stage(self, stage: Stage) -> None:
+        """Add a stage: a sidebar button (Ctrl+<its position>) and a page."""
+        button = self._side_button(stage.title, stage.key)
+        button.setToolTip(stage.tooltip)
+        button.setObjectName(f"stage-{stage.key}")
+        button.clicked.connect(lambda: self.show_stage(stage.key))
+        self._side_layout.insertWidget(len(self.stages), button)
+        self._stage_buttons.addButton(button)
+        self.stages[stage.key] = stage
+        self.stack.addWidget(stage)
+
+    def stage_button(self, key: str) -> QToolButton:
+        return self.sidebar.findChild(QToolButton, f"stage-{key}")
+
+    def show_stage(self, key: str) -> None:
+        stage = self.stages.get(key)
+        if stage is None:
+            return
+        current = self.current_stage()
+        if current is stage:
+            return
+        if current is not None:
+            current.flush()
+        self.stack.setCurrentWidget(stage)
+        self.stage_button(key).setChecked(True)
+        self.stage_title.setText(stage.title)
+        self.stage_subtitle.setText(stage.subtitle)
+        stage.activated()
+        self.stage_changed.emit(key)
+
+    def current_stage(self) -> Stage | None:
+        w = self.stack.currentWidget()
+        return w if isinstance(w, Stage) else None
+
+    # ---- keys ---------------------------------------------------------------------------
+
+    def _shortcuts(self) -> None:
+        def add(keys: str, fn: Any) -> None:
+            QShortcut(QKeySequence(keys), self, activated=fn)
+
+        add("Ctrl+K", self.focus_search)
+        add("Ctrl+T", lambda: self._sense("open_today"))
+        add("Ctrl+N", lambda: self._sense("new_note"))
+        add("Ctrl+,", self.show_settings)
+        add("Ctrl+Q", self.close)
+        for n in range(1, 4):
+            add(f"Ctrl+{n}", lambda n=n: self._stage_by_position(n - 1))
+
+    def _stage_by_position(self, i: int) -> None:
+        keys = list(self.stages)
+        if 0 <= i < len(keys):
+            self.show_stage(keys[i])
+
+    def _sense(self, method: str) -> None:
+        stage = self.stages.get("sense")
+        if stage is not None:
+            getattr(stage, method)()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Let the window's shortcuts win over text boxes' own meaning of those keys."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            combo = QKeySequence(event.keyCombination())
+            if combo in GLOBAL_KEYS and isinstance(watched, QWidget) and watched.window() is self:
+                return True  # not accepted: the shortcut fires instead of the widget's key
+        return False
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def search_for(self, text: str) -> None:
+        self.search.search_for(text)
+
+    def open_hit(self, hit: object) -> None:
+        prefix, num = split_key(hit.key)  # type: ignore[attr-defined]
+        if prefix == "entry":
+            self.open_entry.emit(num)
+        elif prefix == "item":
+            if self.isSignalConnected(QMetaMethod.fromSignal(self.open_item)):
+                self.open_item.emit(num)
+            else:
+                self.status.show_message("Articles open in Seek, which arrives in the next update.")
+
+    def show_settings(self) -> None:
+        SettingsDialog(self.ctx, self).open()
+
+    # ---- state ---------------------------------------------------------------------------
+
+    def restore_layout(self) -> None:
+        """Geometry, the last stage and each stage's own state (splitters, selection)."""
+        state = self.ws.settings.get(LAYOUT_KEY) or {}
+        geometry = state.get("geometry")
+        if not (
+            isinstance(geometry, str)
+            and self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        ):
+            self.resize(1360, 860)
+        for key, stage in self.stages.items():
+            s = state.get("stages", {}).get(key)
+            if isinstance(s, dict):
+                try:
+                    stage.restore_state(s)
+                except Exception:  # a stale layout must never stop the app
+                    log.exception("could not restore the layout of %s", key)
+        last = state.get("stage")
+        self.show_stage(
+            last
+            if last in self.stages
+            else "sense"
+            if "sense" in self.stages
+            else next(iter(self.stages), "")
+        )
+
+    def layout_state(self) -> dict[str, Any]:
+        current = self.current_stage()
+        return {
+            "geometry": bytes(self.saveGeometry().toBase64().data()).decode(),
+            "stage": current.key if current else None,
+            "stages": {key: stage.save_state() for key, stage in self.stages.items()},
+        }
+
+    def start(self) -> None:
+        """After the window is shown: load the first entry, check the search index."""
+        sense = self.stages.get("sense")
+        if sense is not None and hasattr(sense, "first_entry_shown"):
+            sense.first_entry_shown.connect(self._content_loaded)
+            sense.start()
+        else:
+            self._content_loaded()
+        self.ops.ensure_index()
+
+    def _content_loaded(self) -> None:
+        self._content_ready = True
+        self._maybe_ready()
+
+    def _maybe_ready(self) -> None:
+        if self._painted and self._content_ready and not self._ready_sent:
+            self._ready_sent = True
+            self.ready.emit()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._maybe_ready)
+        elif event.type() == QEvent.Type.ApplicationPaletteChange:
+            # Light/dark switched: style sheets resolve palette() once, so apply them again.
+            QTimer.singleShot(0, self._restyle)
+        elif event.type() == QEvent.Type.PaletteChange:
+            for b in self.sidebar.findChildren(QToolButton):
+                b.setIcon(theme.icon(b.property("icon_name"), self.palette()))
+        elif event.type() == QEvent.Type.WindowDeactivate:
+            stage = self.current_stage()
+            if stage is not None:
+                stage.flush()
+        return super().event(event)
+
+    def _restyle(self) -> None:
+        central = self.centralWidget()
+        central.setStyleSheet("")
+        central.setStyleSheet(SIDEBAR_CSS)
+        for b in self.sidebar.findChildren(QToolButton):
+            b.setIcon(theme.icon(b.property("icon_name"), QApplication.palette()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save what was typed and the layout, finish the queued writes, stop the threads."""
+        if not self._closed:
+            self._closed = True
+            QApplication.instance().removeEventFilter(self)
+            for stage in self.stages.values():
+                try:
+                    stage.closing()
+                except Exception:
+                    log.exception("error while closing the %s stage", stage.key)
+            self.ops.set_setting(LAYOUT_KEY, self.layout_state())
+            self.tasks.shutdown()
+        event.accept()

@@ -1,0 +1,5 @@
+"""Search as you type over notes and reading (Ctrl+K)."""
+
+from pkm.gui.search.box import SearchBox
+
+__all__ = ["SearchBox"]

@@ -1,0 +1,55 @@
+"""The right column of Sense: what connects to the open entry.
+
+Tags (click to search them), the entries that link here ("Linked from") and
+what was written on this date in earlier years ("On this day").
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from pkm.core.journal import Entry
+from pkm.gui.operations import EntryContext
+from pkm.gui.widgets import EntryList, Hint, entry_subtitle, heading
+
+
+class ContextPanel(QWidget):
+    entry_activated = Signal(int)
+    search_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 10, 10, 6)
+        lay.setSpacing(4)
+        lay.addWidget(heading("Tags"))
+        self.tags = Hint()
+        self.tags.linkActivated.connect(lambda link: self.search_requested.emit(link))
+        lay.addWidget(self.tags)
+        lay.addWidget(heading("Linked from"))
+        self.backlinks = EntryList(
+            "No other entry links here yet. Type [[ and this entry's title in another entry "
+            "to connect them."
+        )
+        self.backlinks.entry_activated.connect(self.entry_activated)
+        lay.addWidget(self.backlinks, 1)
+        lay.addWidget(heading("On this day"))
+        self.on_this_day = EntryList("Nothing from earlier years on this date yet.")
+        self.on_this_day.entry_activated.connect(self.entry_activated)
+        lay.addWidget(self.on_this_day, 1)
+        self.show_context(None)
+
+    def show_context(self, ctx: EntryContext | None) -> None:
+        if ctx is None:
+            self.tags.setText("Open an entry to see its tags and links.")
+            self.backlinks.set_entries([])
+            return
+        if ctx.tags:
+            self.tags.setText(" ".join(f"<a href='tag:{t}'>#{t}</a>" for t in ctx.tags))
+        else:
+            self.tags.setText("No tags yet. Add #tags anywhere in the text.")
+        self.backlinks.set_entries(ctx.backlinks, lambda e: entry_subtitle(e, with_day=True))
+
+    def show_on_this_day(self, entries: list[Entry]) -> None:
+        self.on_this_day.set_entries(entries, lambda e: entry_subtitle(e, with_day=True))

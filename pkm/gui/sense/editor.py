@@ -1,0 +1,332 @@
+"""The entry editor: title, Markdown text with live preview, tags, autosave.
+
+What is typed reaches SQLite (on the writer thread) at most IDLE_MS after
+typing stops and at least every MAX_MS while it goes on (autosave.py), and
+when the entry is closed (switching entries, closing the window), together
+with a revision snapshot. Writes from elsewhere to the open entry (restore,
+a clip) reload it; if the user typed meanwhile, their text wins and the other
+version is kept as a revision, so nothing is lost either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from urllib.parse import unquote
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pkm.core.changes import Change
+from pkm.core.journal import Entry
+from pkm.gui.sense.autosave import Autosaver
+from pkm.gui.sense.editor_toolbar import EditorToolbar
+from pkm.gui.sense.markdown_edit import MarkdownEdit
+from pkm.gui.sense.preview import Preview
+from pkm.gui.stage import GuiContext
+from pkm.gui.widgets import KIND_LABELS, Hint
+
+PREVIEW_DELAY_MS = 250
+
+
+class EditorPane(QWidget):
+    entry_shown = Signal(object)  # Entry: the editor now shows it
+    entry_closed = Signal()
+    open_entry_requested = Signal(int)
+    search_requested = Signal(str)
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ops = ctx.ops
+        self.entry: Entry | None = None
+        self._wanted: int | None = None  # the id being loaded
+        self._saved_title: str | None = ""  # None after a failed save: retry next time
+        self._saved_body: str | None = ""
+        self._edited = False  # since it was opened: take a snapshot on close
+        self._force_revision = False
+        self._loading = False
+        self._focus_when_shown = True  # the first entry shown gets the keyboard
+        self.autosaver = Autosaver(self)
+        self.autosaver.save_now.connect(self.save)
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._render_preview)
+        self._build()
+        self.ops.changed.connect(self._on_changed)
+        self.ops.flush_requested.connect(self.flush)
+
+    # ---- layout -------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.pages = QStackedWidget(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
+
+        self.empty = QWidget()
+        el = QVBoxLayout(self.empty)
+        el.addStretch(1)
+        self.empty_hint = Hint(
+            "No entry is open.\nPress Ctrl+T for today's entry, or pick one from the list."
+        )
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        el.addWidget(self.empty_hint)
+        el.addStretch(2)
+        self.pages.addWidget(self.empty)
+
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(14, 10, 14, 6)
+        lay.setSpacing(4)
+        top = QHBoxLayout()
+        self.title_edit = QLineEdit()
+        self.title_edit.setFrame(False)
+        self.title_edit.setObjectName("entryTitle")
+        self.title_edit.setPlaceholderText("Title")
+        f = QFont(self.title_edit.font())
+        f.setPointSizeF(f.pointSizeF() * 1.5)
+        f.setBold(True)
+        self.title_edit.setFont(f)
+        self.title_edit.textEdited.connect(self._touched)
+        self.title_edit.returnPressed.connect(lambda: self.text.setFocus())
+        self.save_state = Hint()
+        top.addWidget(self.title_edit, 1)
+        top.addWidget(self.save_state)
+        lay.addLayout(top)
+        self.meta = Hint()
+        self.meta.setOpenExternalLinks(False)
+        self.meta.linkActivated.connect(self._on_meta_link)
+        lay.addWidget(self.meta)
+        self.toolbar = EditorToolbar(self)
+        lay.addWidget(self.toolbar)
+
+        self.split = QSplitter()
+        self.split.setChildrenCollapsible(False)
+        self.text = MarkdownEdit()
+        self.text.textChanged.connect(self._touched)
+        self.text.wants_titles.connect(self._complete_titles)
+        self.preview = Preview()
+        self.preview.link_clicked.connect(self.follow_link)
+        self.split.addWidget(self.text)
+        self.split.addWidget(self.preview)
+        self.split.setSizes([1, 1])
+        lay.addWidget(self.split, 1)
+        self.pages.addWidget(page)
+        self.pages.setCurrentWidget(self.empty)
+
+    # ---- opening and closing ------------------------------------------------------
+
+    @property
+    def entry_id(self) -> int | None:
+        return self.entry.id if self.entry else None
+
+    def open_entry(
+        self, entry_id: int, on_error: Callable[[BaseException], None] | None = None
+    ) -> None:
+        if self.entry is not None and self.entry.id == entry_id and self._wanted is None:
+            self.entry_shown.emit(self.entry)
+            return
+        self.close_entry()
+        self._wanted = entry_id
+        self.ops.load_entry(
+            entry_id, self._loaded, on_error=on_error or self.ctx.status.show_exception, owner=self
+        )
+
+    def focus_when_shown(self) -> None:
+        """Put the keyboard in the text once the entry being opened is on screen."""
+        self._focus_when_shown = True
+        if self.entry is not None and self._wanted is None and self.isVisible():
+            self.text.setFocus()
+
+    def open_today(self) -> None:
+        self.close_entry()
+        self._focus_when_shown = True
+        self._wanted = -1
+        self.ops.open_today(self._loaded, owner=self)
+
+    def _loaded(self, entry: Entry) -> None:
+        if self._wanted not in (entry.id, -1):
+            return  # the user asked for another entry meanwhile
+        self._wanted = None
+        self.show_entry(entry)
+
+    def show_entry(self, entry: Entry, *, keep_cursor: bool = False) -> None:
+        pos = self.text.textCursor().position() if keep_cursor else 0
+        self._loading = True
+        try:
+            self.entry = entry
+            self.title_edit.setText(entry.title)
+            self.text.setPlainText(entry.body)
+            cursor = self.text.textCursor()
+            cursor.setPosition(min(pos, len(entry.body)) if keep_cursor else len(entry.body))
+            self.text.setTextCursor(cursor)
+        finally:
+            self._loading = False
+        self._saved_title, self._saved_body = entry.title, entry.body
+        self.autosaver.reset()
+        self._show_meta(entry)
+        self._set_save_state("")
+        self.pages.setCurrentIndex(1)
+        if self._focus_when_shown and self.isVisible():
+            self._focus_when_shown = False
+            self.text.setFocus()
+        self._render_preview()
+        self.entry_shown.emit(entry)
+
+    def close_entry(self) -> None:
+        """Save what was typed and keep a revision of it: the editor moves on."""
+        if self.entry is None:
+            return
+        self.flush()
+        if self._edited:
+            self.ops.snapshot(self.entry.id)
+        self._edited = False
+        self.text.completer.popup().hide()
+
+    def clear(self, hint: str | None = None) -> None:
+        self.entry = None
+        self._wanted = None
+        self.autosaver.reset()
+        if hint:
+            self.empty_hint.setText(hint)
+        self.pages.setCurrentWidget(self.empty)
+        self.entry_closed.emit()
+
+    # ---- saving -------------------------------------------------------------------
+
+    def _touched(self) -> None:
+        if self._loading or self.entry is None:
+            return
+        self._edited = True
+        self.autosaver.touched()
+        self._set_save_state("Edited")
+        self._preview_timer.start()
+
+    def flush(self) -> None:
+        self.autosaver.flush()
+
+    def save(self) -> None:
+        """Queue a save of what is on screen (skipped if nothing changed)."""
+        if self.entry is None:
+            return
+        title, body = self.title_edit.text().strip(), self.text.toPlainText()
+        if title == self._saved_title and body == self._saved_body and not self._force_revision:
+            self._set_save_state("Saved")
+            return
+        entry_id = self.entry.id
+        self._saved_title, self._saved_body = title, body
+        force, self._force_revision = self._force_revision, False
+        self._set_save_state("Saving…")
+
+        def saved(change: Change) -> None:
+            if self.entry is not None and self.entry.id == entry_id and not self.autosaver.dirty:
+                self._set_save_state("Saved")
+
+        def failed(exc: BaseException) -> None:
+            if self.entry is not None and self.entry.id == entry_id:
+                self._saved_body = None
+                self._set_save_state("Not saved")
+            self.ctx.status.show_exception(exc)
+
+        self.ops.save_entry(
+            entry_id,
+            title=title if title != self.entry.title else None,
+            body=body,
+            force_revision=force,
+            origin=self,
+            on_done=saved,
+            on_error=failed,
+        )
+
+    def _set_save_state(self, text: str) -> None:
+        self.save_state.setText(text)
+
+    def _on_changed(self, change: Change, origin: object) -> None:
+        if self.entry is None:
+            return
+        entry_id = self.entry.id
+        if entry_id in change.removed_entries:
+            self.clear("This entry is in the trash.\nUse Undo below, or press Ctrl+T for today's.")
+        elif entry_id in change.entries:
+            self.ops.load_entry(entry_id, lambda e: self._refreshed(e, origin), owner=self)
+
+    def _refreshed(self, entry: Entry, origin: object) -> None:
+        if self.entry is None or entry.id != self.entry.id:
+            return
+        if origin is self:
+            self.entry = entry  # tags, title as saved; keep the text being typed
+            self._show_meta(entry)
+            return
+        on_screen = self.text.toPlainText()
+        if entry.body == on_screen and entry.title == self.title_edit.text().strip():
+            self.entry = entry
+            self._show_meta(entry)
+        elif self.autosaver.dirty:
+            # Typed meanwhile: keep the user's text; the other version becomes a revision.
+            self._force_revision = True
+            self.entry = entry
+            self.ctx.status.show_message(
+                "This entry was also changed elsewhere. Your version is kept; "
+                "the other one is in History."
+            )
+        else:
+            self.show_entry(entry, keep_cursor=True)
+
+    # ---- preview, links, tags ---------------------------------------------------------
+
+    def _render_preview(self) -> None:
+        if self.entry is not None and self.toolbar.preview_action.isChecked():
+            self.ops.render(self.text.toPlainText(), self.preview.show_html, owner=self)
+
+    def set_preview_visible(self, visible: bool) -> None:
+        self.preview.setVisible(visible)
+        if visible:
+            self._render_preview()
+
+    def _complete_titles(self, prefix: str) -> None:
+        self.ops.titles(prefix, lambda titles: self.text.show_titles(prefix, titles), owner=self)
+
+    def follow_link(self, url: QUrl) -> None:
+        """Wiki links open (or create) the entry, tags search, web links go to the browser."""
+        raw = bytes(url.toEncoded().data()).decode("ascii", "replace")
+        if raw.startswith("pkm://entry/"):
+            self.open_title(unquote(raw[len("pkm://entry/") :]))
+        elif raw.startswith("pkm://tag/"):
+            self.search_requested.emit("tag:" + unquote(raw[len("pkm://tag/") :]))
+        elif url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+
+    def open_title(self, title: str) -> None:
+        def resolved(entry: Entry | None) -> None:
+            if entry is not None:
+                self.open_entry_requested.emit(entry.id)
+                return
+            self.flush()
+            self.ops.create_note(
+                title=title,
+                on_done=lambda e: self.open_entry_requested.emit(e.id),
+                owner=self,
+            )
+            self.ctx.status.show_message(f"Created a note called “{title}”.")
+
+        self.flush()
+        self.ops.resolve_title(title, resolved, owner=self)
+
+    def _show_meta(self, entry: Entry) -> None:
+        day = dt.date.fromisoformat(entry.day)
+        parts = [KIND_LABELS.get(entry.kind, entry.kind), f"{day:%A} {day.day} {day:%B %Y}"]
+        tags = " ".join(f"<a href='tag:{t}'>#{t}</a>" for t in entry.tags)
+        text = " · ".join(parts) + (" · " + tags if tags else " · add #tags in the text")
+        self.meta.setText(text)
+
+    def _on_meta_link(self, link: str) -> None:
+        if link.startswith("tag:"):
+            self.search_requested.emit(link)

@@ -1,0 +1,73 @@
+"""What a stage of the window is, and what it is given.
+
+The window shows one stage at a time (Seek, Sense, Share). Each lives in its
+own package (``pkm/gui/seek``, ``pkm/gui/sense``, ``pkm/gui/share``) with a
+``create_stage(ctx) -> Stage`` function, so a stage can be rewritten without
+touching the window or the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QWidget
+
+from pkm.core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pkm.gui.main_window import MainWindow
+    from pkm.gui.operations import Operations
+    from pkm.gui.status import StatusArea
+    from pkm.gui.tasks import TaskManager
+
+
+@dataclass(frozen=True)
+class SettingsPage:
+    """A page of the Settings dialog; ``factory`` builds its widget when the dialog opens."""
+
+    title: str
+    factory: Callable[[GuiContext], QWidget]
+
+
+@dataclass
+class GuiContext:
+    """Everything a stage may use; passed in, never imported as a global."""
+
+    ws: Workspace
+    tasks: TaskManager
+    ops: Operations
+    status: StatusArea
+    window: MainWindow
+    settings_pages: list[SettingsPage] = field(default_factory=list)
+
+
+class Stage(QWidget):
+    """Base class of Seek, Sense and Share. Override what you need."""
+
+    key = ""  # "seek", "sense", "share": also the settings key of its saved state
+    title = ""  # shown under the icon in the sidebar and above the stage
+    subtitle = ""  # a few words beside the title: what the stage is for
+    tooltip = ""  # one sentence: what this stage is for
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+
+    def activated(self) -> None:
+        """The user switched to this stage."""
+
+    def flush(self) -> None:
+        """Save anything typed and not saved yet (before switching away or closing)."""
+
+    def closing(self) -> None:
+        """The window is closing: flush, keep snapshots. Writes queued here still run."""
+        self.flush()
+
+    def save_state(self) -> dict[str, Any]:
+        """Splitter sizes, last selection... stored in the workspace settings."""
+        return {}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Called once at start with what save_state returned last time."""
