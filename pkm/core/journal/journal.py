@@ -267,6 +267,26 @@ class Journal:
         Renaming an entry rewrites [[Old title]] links in other entries so they
         keep pointing at it; those entries are part of the returned Change.
         """
+        with self._store.transaction() as conn:
+            change = self._save_in(
+                conn, entry_id, title, body, tags, force_revision=force_revision, reason=reason
+            )
+        if change:
+            self._on_change(change)
+        return change
+
+    def _save_in(
+        self,
+        conn: sqlite3.Connection,
+        entry_id: int,
+        title: str | None,
+        body: str | None,
+        tags: Iterable[str] | None,
+        *,
+        force_revision: bool,
+        reason: str,
+    ) -> Change:
+        """The save itself, inside the caller's transaction (read and write under one lock)."""
         old = self.get(entry_id)
         new_title = old.title if title is None else (title.strip() or old.title)
         new_body = old.body if body is None else body
@@ -275,31 +295,32 @@ class Journal:
             if tags is None
             else [t for t in (syntax.normalize_tag(t) for t in tags) if t]
         )
+        now = self._clock()
         if (
             new_title == old.title
             and new_body == old.body
             and new_explicit == list(old.explicit_tags)
         ):
             if force_revision:
-                self.snapshot(entry_id, reason=reason)
+                revisions.keep(
+                    conn, self._store, old.id, old.title, old.body, old.updated, now,
+                    reason=reason, force=True,
+                )  # fmt: skip
             return Change()
         self._check(new_title, new_body)
         change = Change(entries={entry_id})
-        now = self._clock()
-        with self._store.transaction() as conn:
-            revisions.keep(
-                conn, self._store, entry_id, old.title, old.body, old.updated, now,
-                reason=reason, force=force_revision,
-            )  # fmt: skip
-            conn.execute(
-                "UPDATE entries SET title = ?, title_key = ?, body = ?, edited = 1, updated = ? "
-                "WHERE id = ?",
-                (new_title, syntax.title_key(new_title), new_body, iso(now), entry_id),
-            )
-            self._write_derived(conn, entry_id, new_body, new_explicit)
-            if syntax.title_key(new_title) != syntax.title_key(old.title):
-                change.entries |= self._relink(conn, old, new_title, now)
-        self._on_change(change)
+        revisions.keep(
+            conn, self._store, entry_id, old.title, old.body, old.updated, now,
+            reason=reason, force=force_revision,
+        )  # fmt: skip
+        conn.execute(
+            "UPDATE entries SET title = ?, title_key = ?, body = ?, edited = 1, updated = ? "
+            "WHERE id = ?",
+            (new_title, syntax.title_key(new_title), new_body, iso(now), entry_id),
+        )
+        self._write_derived(conn, entry_id, new_body, new_explicit)
+        if syntax.title_key(new_title) != syntax.title_key(old.title):
+            change.entries |= self._relink(conn, old, new_title, now)
         return change
 
     def _relink(self, conn: sqlite3.Connection, old: Entry, new_title: str, now) -> set[int]:
@@ -448,12 +469,17 @@ class Journal:
         """Quote a passage into an entry (today's by default), keeping its source as data."""
         from pkm.core.journal.clips import append_quote, record_clip
 
-        target = self.get(entry_id) if entry_id else self.today()
-        body = append_quote(target.body, quote, source)
-        change = self.save(target.id, body=body)
+        target_id = entry_id if entry_id else self.today().id
+        # One transaction: the quote in the text and its source record land together.
         with self._store.transaction() as conn:
+            target = self.get(target_id)
+            body = append_quote(target.body, quote, source)
+            change = self._save_in(
+                conn, target.id, None, body, None, force_revision=False, reason="clip"
+            )
             record_clip(conn, target.id, quote, source, iso(self._clock()))
         change.entries.add(target.id)
+        self._on_change(change)
         return self.get(target.id), change
 
     def clips(self, entry_id: int) -> list[Clip]:

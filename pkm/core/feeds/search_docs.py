@@ -1,0 +1,96 @@
+"""Feed items as search documents (`kind:item`, `source:` the feed's title).
+
+Imported by the workspace at start-up, so it imports nothing heavy: the
+search engine itself is imported only when documents are built. Duplicates
+of an article are not indexed: one search hit per article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from pkm.core.db import Store
+
+_COLUMNS = "id, title, text, feed_title, published, sort_at, updated_at, first_seen"
+BATCH = 500
+
+
+def _timestamp(text: str | None) -> float:
+    if not text:
+        return 0.0
+    try:
+        return dt.datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        return 0.0
+
+
+class ItemDocs:
+    prefix = "item"
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def _docs(self, rows: list) -> list:
+        from pkm.core.search import IndexDoc
+
+        tags = self._tags([r["id"] for r in rows])
+        return [
+            IndexDoc(
+                key=f"item:{r['id']}",
+                kinds=("item",),
+                title=r["title"],
+                body=r["text"],
+                day=(r["published"] or r["sort_at"])[:10],
+                tags=tags.get(r["id"], ()),
+                source=r["feed_title"],
+                updated=_timestamp(r["updated_at"] or r["first_seen"]),
+            )
+            for r in rows
+        ]
+
+    def _tags(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        out: dict[int, list[str]] = {}
+        for start in range(0, len(ids), BATCH):
+            part = list(ids[start : start + BATCH])
+            marks = ",".join("?" * len(part))
+            for r in self._store.query(
+                f"SELECT item_id, tag FROM item_tags WHERE item_id IN ({marks}) ORDER BY tag",
+                tuple(part),
+            ):
+                out.setdefault(r["item_id"], []).append(r["tag"])
+        return {k: tuple(v) for k, v in out.items()}
+
+    def load(self, ids: Sequence[int]) -> dict[int, object]:
+        out: dict[int, object] = {}
+        for start in range(0, len(ids), BATCH):
+            part = list(ids[start : start + BATCH])
+            marks = ",".join("?" * len(part))
+            rows = self._store.query(
+                f"SELECT {_COLUMNS} FROM items WHERE id IN ({marks}) AND dup_of IS NULL",
+                tuple(part),
+            )
+            for doc, r in zip(self._docs(rows), rows, strict=True):
+                out[r["id"]] = doc
+        return out
+
+    def iter_all(self) -> Iterator[object]:
+        last = 0
+        while True:
+            rows = self._store.query(
+                f"SELECT {_COLUMNS} FROM items WHERE dup_of IS NULL AND id > ? "
+                "ORDER BY id LIMIT 1000",
+                (last,),
+            )
+            if not rows:
+                return
+            last = rows[-1]["id"]
+            yield from self._docs(rows)
+
+    def count(self) -> int:
+        return int(self._store.scalar("SELECT COUNT(*) FROM items WHERE dup_of IS NULL"))
+
+    def texts(self, ids: Sequence[int]) -> dict[int, str]:
+        marks = ",".join("?" * len(ids))
+        rows = self._store.query(f"SELECT id, text FROM items WHERE id IN ({marks})", tuple(ids))
+        return {r["id"]: r["text"] for r in rows}
