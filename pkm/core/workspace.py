@@ -15,6 +15,7 @@ from pathlib import Path
 from pkm.core.changes import Change
 from pkm.core.clock import Clock, system_clock
 from pkm.core.db import DB_NAME, Store
+from pkm.core.feeds.search_docs import ItemDocs
 from pkm.core.indexing import SearchService
 from pkm.core.journal import Journal
 from pkm.core.journal.search_docs import EntryDocs
@@ -33,6 +34,7 @@ class Workspace:
         self.settings = Settings(self.home / "settings.json")
         self.search = SearchService(self.store, self.home / "index")
         self.search.add_source(EntryDocs(self.store))
+        self.search.add_source(ItemDocs(self.store))
         self.journal = Journal(self.store, self.clock, on_change=self._changed)
 
     @classmethod
@@ -72,6 +74,27 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @cached_property
+    def publishing(self):  # -> Publishing; imported lazily (httpx, adapters)
+        """Share: targets, publish, preview, the publish log (pkm.core.publish)."""
+        from pkm.core.publish.service import Publishing
+
+        return Publishing(self)
+
+    @cached_property
+    def feeds(self):
+        """Seek: subscriptions and reading (imported lazily: CLI start-up time matters)."""
+        from pkm.core.feeds.service import Feeds
+
+        return Feeds(
+            self.store,
+            self.clock,
+            settings=self.settings,
+            secrets=lambda: self.secrets,
+            journal=self.journal,
+            on_change=self._changed,
+        )
 
 
 def setup_logging(ws: Workspace) -> logging.Handler:

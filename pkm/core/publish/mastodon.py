@@ -1,0 +1,221 @@
+"""Mastodon: POST /api/v1/statuses with an Idempotency-Key; PUT /api/v1/statuses/:id to edit.
+
+Statuses are plain text. The length limit is the instance's own
+(`configuration.statuses.max_characters` from /api/v2/instance, every link
+counting as `characters_reserved_per_url`); a reflection longer than that is
+cut at a word and ends with a link to where it is published in full (a blog
+target that already has it). Without such a link it is refused rather than
+silently truncated. Mastodon keeps an Idempotency-Key for an hour, so a
+retry with the same key returns the status instead of posting twice; after
+an unanswered attempt pkm also looks through the account's recent statuses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pkm.core.errors import BadInput
+from pkm.core.publish.base import (
+    REDACTED,
+    Adapter,
+    Post,
+    PublishError,
+    Remote,
+    RemoteGone,
+    Request,
+    TooLarge,
+    json_body,
+)
+from pkm.core.publish.http import raise_for_status
+from pkm.core.publish.render import counted_length, fit, hashtags, html_to_text
+
+DEFAULT_LIMIT = 500
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+
+NEW_TOKEN = (
+    "Create a new access token with the write:statuses scope (Preferences → Development → "
+    "New application) and run 'pkm targets add NAME --kind mastodon --secret-stdin' again."
+)
+
+
+class MastodonAdapter(Adapter):
+    kind = "mastodon"
+    label = "Mastodon"
+    secret_label = "access token"
+    can_edit = True
+    can_find = True
+    idempotent_create = True
+    options_help = {
+        "visibility": "public (default), unlisted, private (followers only) or direct",
+        "language": "ISO 639 language code of your posts, e.g. en",
+    }
+
+    @classmethod
+    def check_options(cls, options, user) -> None:
+        super().check_options(options, user)
+        vis = options.get("visibility", "public")
+        if vis not in VISIBILITIES:
+            raise BadInput(f"visibility must be one of: {', '.join(VISIBILITIES)}.")
+
+    @classmethod
+    def url_hint(cls) -> str:
+        return "Give your server's address, for example --url https://mastodon.social."
+
+    hints = {
+        401: "The access token was not accepted (revoked or mistyped). " + NEW_TOKEN,
+        403: "The access token lacks the write:statuses scope. " + NEW_TOKEN,
+    }
+
+    def _url(self, path: str) -> str:
+        return self.config.url.rstrip("/") + path
+
+    def _auth(self, secret: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {secret}", "Accept": "application/json"}
+
+    # ---- limits -----------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        if "max_characters" in self.cache:
+            return
+        self.say("Reading the server's length limit…")
+        limit, per_url = DEFAULT_LIMIT, 23
+        reply = self.http.request("GET", self._url("/api/v2/instance"), where=self.where)
+        if reply.ok():
+            conf = (reply.json(self.where) or {}).get("configuration", {})
+            statuses = conf.get("statuses", {}) if isinstance(conf, dict) else {}
+            limit = int(statuses.get("max_characters") or limit)
+            per_url = int(statuses.get("characters_reserved_per_url") or per_url)
+        else:  # older servers and other software speaking the Mastodon API
+            reply = self.http.request("GET", self._url("/api/v1/instance"), where=self.where)
+            if reply.ok():
+                data = reply.json(self.where) or {}
+                conf = data.get("configuration", {}).get("statuses", {})
+                limit = int(conf.get("max_characters") or data.get("max_toot_chars") or limit)
+        self.remember(max_characters=limit, characters_reserved_per_url=per_url)
+
+    def status_text(self, post: Post) -> str:
+        limit = int(self.cache.get("max_characters", DEFAULT_LIMIT))
+        per_url = int(self.cache.get("characters_reserved_per_url", 23))
+        tags = hashtags(post, post.plain)
+        tail = f"\n\n{tags}" if tags else ""
+        head = f"{post.title}\n\n{post.plain}".strip()
+        if counted_length(head + tail, per_url) <= limit:
+            return head + tail
+        if not post.link:
+            raise TooLarge(
+                f"The entry is {counted_length(head + tail, per_url):,} characters, more than the "
+                f"{limit:,} this Mastodon server allows, and it is not on a blog pkm could link "
+                "to. Publish it to a blog target first (the post then links to it), or shorten it."
+            )
+        room = limit - counted_length(tail, per_url)
+        return fit(head, room, post.link, per_url) + tail
+
+    def _json(self, post: Post, *, edit: bool) -> str:
+        data: dict[str, str] = {"status": self.status_text(post)}
+        if not edit:
+            data["visibility"] = self.config.option("visibility", "public")
+        if self.config.option("language"):
+            data["language"] = self.config.option("language")
+        return json_body(data)
+
+    def _headers(self, secret: str, key: str = "") -> dict[str, str]:
+        h = {**self._auth(secret), "Content-Type": "application/json; charset=utf-8"}
+        if key:
+            h["Idempotency-Key"] = key
+        return h
+
+    def plan(self, post: Post, *, remote: Remote | None, draft: bool, key: str) -> list[Request]:
+        if remote and remote.remote_id:
+            url = self._url(f"/api/v1/statuses/{remote.remote_id}")
+            return [Request("PUT", url, self._headers(REDACTED), self._json(post, edit=True))]
+        url = self._url("/api/v1/statuses")
+        return [Request("POST", url, self._headers(REDACTED, key), self._json(post, edit=False))]
+
+    def _remote(self, data: dict) -> Remote:
+        return Remote(
+            str(data.get("id", "")),
+            str(data.get("url") or data.get("uri") or ""),
+            str(data.get("visibility") or "posted"),
+        )
+
+    def _check(self, reply, what: str, creating: bool = False) -> None:
+        if reply.status == 422:
+            said = (reply.json(self.where) or {}).get("error", "")
+            if re.search(r"character limit|too long", str(said), re.I):
+                raise TooLarge(f"{self.where} refused the status as too long: {said}.")
+            raise PublishError(f"{self.where} refused the status (422): {said}.", status=422)
+        raise_for_status(reply, self.where, what=what, hints=self.hints, creating=creating)
+
+    def create(self, post: Post, *, draft: bool, key: str) -> Remote:
+        body = self._json(post, edit=False)
+        self.say("Posting to Mastodon…")
+        reply = self.http.request(
+            "POST",
+            self._url("/api/v1/statuses"),
+            where=self.where,
+            headers=self._headers(self.secret or "", key),
+            content=body,
+        )
+        self._check(reply, "the status", creating=True)
+        return self._remote(reply.json(self.where) or {})
+
+    def update(self, post: Post, remote: Remote, *, draft: bool) -> Remote:
+        body = self._json(post, edit=True)
+        self.say("Editing the Mastodon status…")
+        reply = self.http.request(
+            "PUT",
+            self._url(f"/api/v1/statuses/{remote.remote_id}"),
+            where=self.where,
+            headers=self._headers(self.secret or ""),
+            content=body,
+        )
+        if reply.status in (404, 410):
+            raise RemoteGone(
+                f"The status this entry was posted as ({remote.url or remote.remote_id}) "
+                f"no longer exists on {self.where}; it was deleted.",
+                status=reply.status,
+            )
+        self._check(reply, "the edit")
+        return self._remote(reply.json(self.where) or {})
+
+    def _me(self) -> dict:
+        reply = self.http.request(
+            "GET",
+            self._url("/api/v1/accounts/verify_credentials"),
+            where=self.where,
+            headers=self._auth(self.secret or ""),
+        )
+        raise_for_status(reply, self.where, what="signing in", hints=self.hints)
+        return reply.json(self.where) or {}
+
+    def find(self, post: Post, key: str) -> Remote | None:
+        """Among the account's latest statuses, one with exactly this text."""
+        me = self._me()
+        reply = self.http.request(
+            "GET",
+            self._url(f"/api/v1/accounts/{me.get('id')}/statuses"),
+            where=self.where,
+            headers=self._auth(self.secret or ""),
+            params={"limit": "20"},
+        )
+        raise_for_status(reply, self.where, what="reading your recent statuses", hints=self.hints)
+        want = _normal(self.status_text(post))
+        for status in reply.json(self.where) or []:
+            if (
+                isinstance(status, dict)
+                and _normal(
+                    html_to_text(re.sub(r"<br\s*/?>|</p>", "\n", str(status.get("content", ""))))
+                )
+                == want
+            ):
+                return self._remote(status)
+        return None
+
+    def test(self) -> str:
+        me = self._me()
+        limit = self.cache.get("max_characters", DEFAULT_LIMIT)
+        return f"Signed in to {self.where} as @{me.get('acct')}; statuses up to {limit} characters."
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

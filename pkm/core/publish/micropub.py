@@ -1,0 +1,247 @@
+"""Micropub (W3C Recommendation): create an h-entry, update it with `action: update`.
+
+The endpoint is discovered from the site: an HTTP `Link: <…>; rel="micropub"`
+header first, else `<link rel="micropub" href="…">` in the page (or given as
+--option endpoint=…). Requests are JSON with a bearer token. A create answers
+201 Created (or 202 Accepted) with the post's URL in `Location`; that URL is
+the remote id. An update replaces name, content and category and answers
+200, 201 (with a new Location when the URL changed) or 204.
+
+After an unanswered create, pkm asks the server for its recent posts
+(`q=source` without a URL, the post-list extension many servers implement)
+and looks for the marker comment it put in the content, or the same title
+and text; a server without that extension makes the attempt "uncertain".
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin
+
+from pkm.core.publish.base import (
+    REDACTED,
+    Adapter,
+    Post,
+    PublishError,
+    Remote,
+    RemoteGone,
+    Request,
+    UncertainOutcome,
+    json_body,
+)
+from pkm.core.publish.http import Reply, raise_for_status
+from pkm.core.publish.render import html_to_text
+
+NEW_TOKEN = (
+    "Sign in to your site's token endpoint (IndieAuth) for a new token with the create and "
+    "update scopes, and run 'pkm targets add NAME --kind micropub --secret-stdin' again."
+)
+
+
+def link_header(value: str, rel: str) -> str:
+    """The first URL in an RFC 8288 Link header whose rel list contains `rel`."""
+    for m in re.finditer(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)", value):
+        params = m.group(2)
+        rels = re.search(r'rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))', params)
+        if rels and rel in (rels.group(1) or rels.group(2) or "").split():
+            return m.group(1)
+    return ""
+
+
+class _LinkFinder(HTMLParser):
+    def __init__(self, rel: str) -> None:
+        super().__init__()
+        self.rel, self.href = rel, ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.href or tag not in ("link", "a"):
+            return
+        a = dict(attrs)
+        if self.rel in (a.get("rel") or "").split() and a.get("href"):
+            self.href = a["href"] or ""
+
+
+def discover(reply: Reply, rel: str) -> str:
+    """rel's URL from the Link header, else from <link>/<a> in the HTML; absolute."""
+    for value in reply.headers.get_list("link"):
+        found = link_header(value, rel)
+        if found:
+            return urljoin(reply.url, found)
+    if "html" in reply.headers.get("content-type", ""):
+        finder = _LinkFinder(rel)
+        finder.feed(reply.text[:500_000])
+        if finder.href:
+            return urljoin(reply.url, finder.href)
+    return ""
+
+
+def marker(key: str) -> str:
+    return f"<!-- pkm:{key} -->"
+
+
+class MicropubAdapter(Adapter):
+    kind = "micropub"
+    label = "Micropub"
+    secret_label = "access token"
+    can_edit = True
+    can_find = True
+    supports_draft = True
+    options_help = {"endpoint": "the Micropub endpoint, when the site does not advertise it"}
+    hints = {
+        401: "The token was not accepted (expired, revoked, or without the create/update "
+        "scope). " + NEW_TOKEN,
+        403: "The token's user may not post to this site. " + NEW_TOKEN,
+    }
+
+    @property
+    def endpoint(self) -> str:
+        return self.config.option("endpoint") or str(self.cache.get("endpoint", ""))
+
+    def prepare(self) -> None:
+        if self.endpoint:
+            return
+        self.say("Looking for the Micropub endpoint…")
+        reply = self.http.request("GET", self.config.url, where=self.where)
+        raise_for_status(reply, self.where, what="reading the site")
+        found = discover(reply, "micropub")
+        if not found:
+            raise PublishError(
+                f'{self.where} does not advertise a Micropub endpoint (no rel="micropub" link). '
+                "Give it with --option endpoint=URL, or check the site's Micropub plugin."
+            )
+        self.remember(endpoint=found)
+
+    def _headers(self, secret: str) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {secret}",
+            "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json",
+        }
+
+    def _properties(self, post: Post, draft: bool, key: str) -> dict[str, list[Any]]:
+        html = post.html + ("\n" + marker(key) if key else "")
+        props: dict[str, list[Any]] = {
+            "name": [post.title],
+            "content": [{"html": html}],
+            "category": list(post.tags),
+            "post-status": ["draft" if draft else "published"],
+        }
+        return props
+
+    def _body(self, post: Post, remote: Remote | None, draft: bool, key: str) -> str:
+        if remote and remote.remote_id:
+            return json_body(
+                {
+                    "action": "update",
+                    "url": remote.remote_id,
+                    "replace": self._properties(post, draft, ""),
+                }
+            )
+        return json_body({"type": ["h-entry"], "properties": self._properties(post, draft, key)})
+
+    def plan(self, post: Post, *, remote: Remote | None, draft: bool, key: str) -> list[Request]:
+        url = self.endpoint or f"(the Micropub endpoint advertised by {self.config.url})"
+        return [Request("POST", url, self._headers(REDACTED), self._body(post, remote, draft, key))]
+
+    def create(self, post: Post, *, draft: bool, key: str) -> Remote:
+        self.say("Posting to the Micropub endpoint…")
+        reply = self.http.request(
+            "POST",
+            self.endpoint,
+            where=self.where,
+            headers=self._headers(self.secret or ""),
+            content=self._body(post, None, draft, key),
+        )
+        raise_for_status(reply, self.where, what="the post", hints=self.hints, creating=True)
+        location = reply.headers.get("location", "")
+        if reply.status not in (201, 202) or not location:
+            raise PublishError(
+                f"{self.where} accepted the post ({reply.status}) but did not say where it is "
+                "(no Location header), so pkm cannot update it later. Check the site.",
+            )
+        location = urljoin(self.endpoint, location)
+        return Remote(location, location, "draft" if draft else "published")
+
+    def update(self, post: Post, remote: Remote, *, draft: bool) -> Remote:
+        self.say("Updating the post…")
+        reply = self.http.request(
+            "POST",
+            self.endpoint,
+            where=self.where,
+            headers=self._headers(self.secret or ""),
+            content=self._body(post, remote, draft, ""),
+        )
+        said = _error(reply)
+        if reply.status in (404, 410) or (
+            reply.status == 400
+            and re.search(r"not found|no such|does not exist|deleted", said, re.I)
+        ):
+            raise RemoteGone(
+                f"The post this entry was published as ({remote.url}) no longer exists on "
+                f"{self.where}; it was deleted.",
+                status=reply.status,
+            )
+        raise_for_status(reply, self.where, what="the update", hints=self.hints)
+        location = reply.headers.get("location", "")
+        url = urljoin(self.endpoint, location) if reply.status == 201 and location else remote.url
+        return Remote(url, url, "draft" if draft else "published")
+
+    def find(self, post: Post, key: str) -> Remote | None:
+        reply = self.http.request(
+            "GET",
+            self.endpoint,
+            where=self.where,
+            headers=self._headers(self.secret or ""),
+            params={"q": "source", "limit": "20"},
+        )
+        items = (reply.json(self.where) or {}).get("items") if reply.ok() else None
+        if not isinstance(items, list):
+            raise UncertainOutcome(
+                f"The last attempt to post to {self.where} got no answer, and this server cannot "
+                "list its recent posts, so pkm cannot tell whether it went through."
+            )
+        want_text = _normal(html_to_text(post.html))
+        for item in items:
+            props = item.get("properties", {}) if isinstance(item, dict) else {}
+            content = props.get("content", [""])
+            first = content[0] if content else ""
+            html = (
+                first.get("html") or first.get("value", "")
+                if isinstance(first, dict)
+                else str(first)
+            )
+            name = (props.get("name") or [""])[0]
+            url = (props.get("url") or [""])[0]
+            if url and (
+                marker(key) in html
+                or (name == post.title and _normal(html_to_text(html)) == want_text)
+            ):
+                return Remote(url, url, (props.get("post-status") or ["published"])[0])
+        return None
+
+    def test(self) -> str:
+        reply = self.http.request(
+            "GET",
+            self.endpoint,
+            where=self.where,
+            headers=self._headers(self.secret or ""),
+            params={"q": "config"},
+        )
+        raise_for_status(reply, self.where, what="signing in", hints=self.hints)
+        return f"The Micropub endpoint {self.endpoint} accepted the token."
+
+
+def _error(reply: Reply) -> str:
+    try:
+        data = reply.json("")
+    except PublishError:
+        return reply.text[:200]
+    if isinstance(data, dict):
+        return f"{data.get('error', '')} {data.get('error_description', '')}".strip()
+    return ""
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,185 @@
+"""One rendering, adapted per target.
+
+The entry's Markdown is rendered once by core.markdown (sanitized HTML); the
+other forms are derived here: public HTML (pkm:// links are private to this
+app and become plain text), Markdown for Mattermost, Slack's mrkdwn, plain
+text with links written out (email, Mastodon, LinkedIn), and the cut-to-fit
+text with a link back for networks with a length limit.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+from pkm.core.journal import Entry
+from pkm.core.markdown import render, to_plain
+from pkm.core.publish.base import Post
+
+_PKM_ANCHOR = re.compile(r'<a\b[^>]*\bhref="pkm://[^"]*"[^>]*>(.*?)</a>', re.S)
+_WIKI_ALIAS = re.compile(r"\[\[([^\[\]|\n]+?)\|([^\[\]\n]+?)\]\]")
+_WIKI = re.compile(r"\[\[([^\[\]|\n]+?)\]\]")
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+_FENCE = re.compile(r"^(```|~~~)", re.M)
+# List markers survive into plain text as •, ☐/☑ and "1."; \x02 keeps to_plain off them.
+_TASK_DONE = re.compile(r"^(\s*)[-*+]\s+\[[xX]\]\s+", re.M)
+_TASK_OPEN = re.compile(r"^(\s*)[-*+]\s+\[ \]\s+", re.M)
+_BULLET = re.compile(r"^(\s*)[-*+]\s+(?=\S)", re.M)
+_NUMBERED = re.compile(r"^(\s*)(\d+)[.)]\s+(?=\S)", re.M)
+
+MASTODON_URL_LENGTH = 23  # every link counts as 23 characters on Mastodon
+
+
+def public_html(fragment: str) -> str:
+    """Unwrap links to pkm:// (wiki links, tags): readers elsewhere cannot follow them."""
+    return _PKM_ANCHOR.sub(r"\1", fragment)
+
+
+def public_markdown(md: str) -> str:
+    """[[Title|alias]] -> alias, [[Title]] -> Title; the rest is the author's Markdown."""
+    return _WIKI.sub(r"\1", _WIKI_ALIAS.sub(r"\2", md))
+
+
+def plain_with_links(md: str) -> str:
+    """Readable plain text that keeps where links go: "[text](url)" -> "text (url)"."""
+
+    def link(m: re.Match[str]) -> str:
+        text, url = m.group(1), m.group(2)
+        return url if text.strip() == url else f"{text} ({url})"
+
+    text = _MD_LINK.sub(link, public_markdown(md))
+    text = _TASK_DONE.sub("\\1☑\x02", text)
+    text = _TASK_OPEN.sub("\\1☐\x02", text)
+    text = _BULLET.sub("\\1•\x02", text)
+    text = _NUMBERED.sub("\\1\\2.\x02", text)
+    return to_plain(text).replace("\x02", " ")
+
+
+def build_post(entry: Entry, *, link: str = "") -> Post:
+    """Render an entry once for every target."""
+    return Post(
+        entry_id=entry.id,
+        title=entry.title,
+        markdown=public_markdown(entry.body).strip(),
+        html=public_html(render(entry.body)).strip(),
+        plain=plain_with_links(entry.body),
+        tags=tuple(entry.tags),
+        day=entry.day,
+        link=link,
+    )
+
+
+def hashtags(post: Post, text: str = "") -> str:
+    """Tags not already written in the text, as #hashtags (spaces and dashes dropped)."""
+    present = {t.lower() for t in re.findall(r"#(\w[\w-]*)", text)}
+    tags = []
+    for tag in post.tags:
+        word = re.sub(r"[^\w]", "", tag)
+        if word and word.lower() not in present and tag.lower() not in present:
+            tags.append("#" + word)
+    return " ".join(tags)
+
+
+# ---- length limits (Mastodon and friends) ---------------------------------------------
+
+_URL = re.compile(r"https?://\S+")
+
+
+def counted_length(text: str, url_length: int = MASTODON_URL_LENGTH) -> int:
+    """Length as Mastodon counts it: every URL is `url_length` characters."""
+    total, last = 0, 0
+    for m in _URL.finditer(text):
+        total += len(text[last : m.start()]) + url_length
+        last = m.end()
+    return total + len(text[last:])
+
+
+def fit(text: str, limit: int, link: str = "", url_length: int = MASTODON_URL_LENGTH) -> str:
+    """`text` if it fits `limit`; otherwise cut at a word boundary, with '…' and the link.
+
+    The caller checks that a link exists when the text is too long; without one
+    the cut text would silently lose the end of the reflection.
+    """
+    if counted_length(text, url_length) <= limit:
+        return text
+    tail = f"…\n\n{link}" if link else "…"
+    room = limit - counted_length(tail, url_length)
+    cut = ""
+    for word in re.split(r"(\s+)", text):
+        if counted_length(cut + word, url_length) > room:
+            break
+        cut += word
+    return cut.rstrip() + tail
+
+
+# ---- Slack mrkdwn ------------------------------------------------------------------------
+
+_BOLD = "\x01"  # stands for Slack's * until italics are converted
+_SLACK_RULES = [
+    (re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M), _BOLD + r"\1" + _BOLD),  # heading
+    (re.compile(r"\*\*(.+?)\*\*|__(.+?)__"), None),  # bold
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"_\1_"),  # *it* -> _it_
+    (re.compile(r"~~(.+?)~~"), r"~\1~"),
+    (re.compile(r"^(\s*)[-*+]\s+\[[xX]\]\s+", re.M), r"\1☑ "),
+    (re.compile(r"^(\s*)[-*+]\s+\[ \]\s+", re.M), r"\1☐ "),
+    (re.compile(r"^(\s*)[-*+]\s+", re.M), r"\1• "),
+]
+
+
+def slack_escape(text: str) -> str:
+    """Slack's only required escapes: & < > (mrkdwn uses <url|text> for links)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_mrkdwn(md: str) -> str:
+    """Markdown -> Slack mrkdwn. Code blocks are kept as they are (Slack understands ```)."""
+    parts = _FENCE.split(public_markdown(md))
+    out, in_code, i = [], False, 0
+    while i < len(parts):
+        chunk = parts[i]
+        if chunk in ("```", "~~~"):
+            in_code = not in_code
+            out.append("```")
+            i += 1
+            continue
+        out.append(slack_escape(chunk) if in_code else _slack_text(chunk))
+        i += 1
+    return "".join(out).strip()
+
+
+def _slack_text(text: str) -> str:
+    links: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        links.append(f"<{m.group(2)}|{slack_escape(m.group(1))}>")
+        return f"\x00{len(links) - 1}\x00"
+
+    text = _MD_LINK.sub(keep, text)
+    text = slack_escape(text)
+    for rx, repl in _SLACK_RULES:
+        if repl is None:
+            text = rx.sub(lambda m: _BOLD + (m.group(1) or m.group(2)) + _BOLD, text)
+        else:
+            text = rx.sub(repl, text)
+    text = text.replace(_BOLD, "*")
+    return re.sub(r"\x00(\d+)\x00", lambda m: links[int(m.group(1))], text)
+
+
+def chunks(text: str, size: int) -> list[str]:
+    """Split at paragraph, then line, then word boundaries into pieces of at most `size`."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > size:
+        cut = max(rest.rfind("\n\n", 0, size), rest.rfind("\n", 0, size), rest.rfind(" ", 0, size))
+        if cut <= 0:
+            cut = size
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def html_to_text(fragment: str) -> str:
+    """Very small HTML -> text for checks and previews (tags dropped, entities decoded)."""
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", fragment))

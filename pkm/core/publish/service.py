@@ -1,0 +1,405 @@
+"""The `Publishing` facade: what the CLI and the GUI call (`ws.publishing`).
+
+It owns what every target shares, so adapters stay small: the target
+configuration and its secret, the rendering of the entry (once), the
+publish log written *before* sending, the choice between creating,
+updating, resuming an unanswered attempt, or refusing to duplicate, and
+the scrubbing of secrets from every message. All methods may run on a
+worker thread: SQLite writes go through `store.transaction()` (serialized),
+and network work holds no lock.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from pkm.core.errors import BadInput, PkmError
+from pkm.core.publish.base import (
+    Adapter,
+    CannotEdit,
+    Progress,
+    PublishError,
+    PublishResult,
+    Remote,
+    RemoteGone,
+    SecretMissing,
+    TargetConfig,
+    UncertainOutcome,
+)
+from pkm.core.publish.http import Http, ssl_context
+from pkm.core.publish.log import Publication, PublishLog, content_hash
+from pkm.core.publish.registry import (
+    BLOG_KINDS,
+    Outcome,
+    TargetInfo,
+    adapter_class,
+    secret_name,
+)
+from pkm.core.publish.registry import scrub as _scrub
+from pkm.core.publish.render import build_post
+from pkm.core.publish.targets import TargetStore, check_name, parse_options
+from pkm.core.publish.webhook import display_url
+
+if TYPE_CHECKING:
+    from pkm.core.export import PdfWriter
+    from pkm.core.publish.linkedin import LinkedInShare
+    from pkm.core.workspace import Workspace
+
+log = logging.getLogger("pkm.publish")
+
+
+class Publishing:
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+        self.targets = TargetStore(ws.store, ws.clock)
+        self.log = PublishLog(ws.store, ws.clock)
+        self.timeout = 30.0
+        self.pdf_writer: PdfWriter | None = None  # set by the CLI/GUI (Qt), see core.export
+
+    # ---- targets -------------------------------------------------------------------
+
+    def list_targets(self) -> list[TargetInfo]:
+        out = []
+        for t in self.targets.list():
+            cls = adapter_class(t.kind)
+            try:
+                has = self._ws.secrets.get(secret_name(t.name)) is not None
+            except PkmError:
+                has = None
+            out.append(
+                TargetInfo(
+                    t, has, cls.secret_label if cls.requires_secret(t.user) else "", cls.can_edit
+                )
+            )
+        return out
+
+    def add_target(
+        self,
+        name: str,
+        kind: str,
+        *,
+        url: str = "",
+        user: str = "",
+        options: dict[str, str] | list[str] | tuple[str, ...] = (),
+        secret: str | None = None,
+    ) -> TargetConfig:
+        """Add or update a target. The secret goes to the keyring, the rest to SQLite."""
+        cls = adapter_class(kind)
+        name = check_name(name)
+        existing = self.targets.find(name)
+        if existing is not None and existing.kind != kind:  # checked before any secret is stored
+            raise BadInput(
+                f"The target '{existing.name}' is a {existing.kind} target. Remove it first with "
+                f"'pkm targets remove {existing.name}', or choose another name."
+            )
+        opts = parse_options(options) if isinstance(options, list | tuple) else dict(options)
+        user = (user or "").strip()
+        if secret is not None and not secret.strip():
+            raise BadInput(f"The {cls.secret_label} is empty. Give it with --secret-stdin.")
+        if secret is not None and cls.url_is_secret:
+            secret = secret.strip()
+        if cls.url_is_secret:
+            if url and secret and url.strip() != secret:
+                raise BadInput(
+                    f"For {cls.label} the webhook URL is the secret: give it once, with "
+                    "--secret-stdin (preferred: it stays out of your shell history)."
+                )
+            secret = secret or url.strip() or None
+            if secret:
+                secret = cls.check_webhook(secret)  # type: ignore[attr-defined]
+                url = display_url(secret)
+            else:
+                url = existing.url if existing else ""
+        else:
+            url = cls.normalize_url(url)
+        cls.check_options(opts, user)
+        existing_secret = None
+        if secret is None and cls.requires_secret(user):
+            existing_secret = self._ws.secrets.get(secret_name(name))
+            if existing_secret is None and not (cls.url_is_secret and url):
+                raise BadInput(
+                    f"A {cls.label} target needs its {cls.secret_label}: run the command again "
+                    "with --secret-stdin and type or pipe it in."
+                )
+        if secret is not None:
+            self._ws.secrets.set(secret_name(name), secret)
+        try:
+            return self.targets.save(name, kind, url, user, opts)
+        except BaseException:
+            if secret is not None and existing is None:
+                self._ws.secrets.delete(secret_name(name))
+            raise
+
+    def remove_target(self, name: str) -> int:
+        """Forget the target, its secret and its publish log; returns how many log rows went."""
+        target, n = self.targets.remove(name)
+        self._ws.secrets.delete(secret_name(target.name))
+        return n
+
+    def _secret(self, target: TargetConfig, cls: type[Adapter], required: bool) -> str | None:
+        secret = self._ws.secrets.get(secret_name(target.name))
+        if secret is None and required and cls.requires_secret(target.user):
+            raise SecretMissing(
+                f"No {cls.secret_label} is stored for the target '{target.name}'. Run "
+                f"'pkm targets add {target.name} --kind {target.kind} … --secret-stdin' to give it."
+            )
+        return secret
+
+    def _adapter(
+        self, target: TargetConfig, secret: str | None, http: Http, progress: Progress | None
+    ) -> Adapter:
+        cls = adapter_class(target.kind)
+        adapter = cls(
+            target,
+            secret,
+            http=http,
+            progress=progress,
+            pdf_writer=self.pdf_writer,
+            remember=lambda values: self.targets.remember(target.id, values),
+        )
+        return adapter
+
+    def _http(self, target: TargetConfig) -> Http:
+        return Http(timeout=self.timeout, verify=ssl_context(target.option("ca_file")))
+
+    def _secrets_of(self, target: TargetConfig, secret: str | None) -> list[str]:
+        if not secret:
+            return []
+        basic = base64.b64encode(f"{target.user}:{secret}".encode()).decode("ascii")
+        return [secret, basic]
+
+    def test_target(self, name: str) -> str:
+        target = self.targets.get(name)
+        cls = adapter_class(target.kind)
+        secret = self._secret(target, cls, required=True)
+        with self._http(target) as http:
+            adapter = self._adapter(target, secret, http, None)
+            try:
+                adapter.prepare()
+                return adapter.test()
+            except PkmError as exc:
+                _scrub(exc, self._secrets_of(target, secret), target.name)
+                raise
+
+    # ---- reading the log -------------------------------------------------------------
+
+    def publications(self, entry_id: int | None = None) -> list[Publication]:
+        return self.log.list(entry_id)
+
+    def history(self, publication: Publication) -> list[dict[str, Any]]:
+        return self.log.events(publication.id)
+
+    # ---- publishing ----------------------------------------------------------------
+
+    def preview(
+        self, entry_id: int, target_name: str, *, draft: bool = False, as_new: bool = False
+    ) -> PublishResult:
+        """Exactly what `publish` would send, without sending it (discovery reads are allowed)."""
+        return self.publish(entry_id, target_name, draft=draft, dry_run=True, as_new=as_new)
+
+    def publish_many(self, entry_id: int, target_names: list[str], **kwargs: Any) -> list[Outcome]:
+        """Publish to several targets; one failing target never stops the others."""
+        out = []
+        for name in target_names:
+            try:
+                out.append(Outcome(name, result=self.publish(entry_id, name, **kwargs)))
+            except PkmError as exc:
+                out.append(Outcome(name, error=exc))
+        return out
+
+    def publish(
+        self,
+        entry_id: int,
+        target_name: str,
+        *,
+        draft: bool = False,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        as_new: bool = False,
+    ) -> PublishResult:
+        target = self.targets.get(target_name)
+        cls = adapter_class(target.kind)
+        if draft and not cls.supports_draft:
+            raise BadInput(
+                f"{cls.label} has no drafts. Leave out --draft, or use --dry-run to see what "
+                "would be sent."
+            )
+        entry = self._ws.journal.get(entry_id)
+        pub = self.log.get(entry.id, target.id)
+        mode, key = self._mode(cls, target, pub, as_new=as_new, strict=not dry_run)
+        link = self.log.public_url(entry.id, BLOG_KINDS) if target.kind not in BLOG_KINDS else ""
+        post = build_post(entry, link=link)
+        secret = self._secret(target, cls, required=not dry_run)
+        secrets = self._secrets_of(target, secret)
+        with self._http(target) as http:
+            adapter = self._adapter(target, secret, http, progress)
+            adapter.entry = entry
+            try:
+                if dry_run:
+                    return self._dry_run(adapter, target, post, pub, mode, key, draft)
+                return self._publish(adapter, target, post, pub, mode, key, draft, secrets)
+            except PkmError as exc:
+                _scrub(exc, secrets, target.name)
+                log.warning("publishing entry %s to %s failed: %s", entry.id, target.name, exc)
+                raise
+
+    def _mode(
+        self,
+        cls: type[Adapter],
+        target: TargetConfig,
+        pub: Publication | None,
+        *,
+        as_new: bool,
+        strict: bool,
+    ) -> tuple[str, str]:
+        """create | resume | update | again, and the idempotency key to use."""
+        fresh = uuid.uuid4().hex
+        cmd = f"pkm publish {pub.entry_id if pub else 'ID'} --to {target.name}"
+        if pub is None or pub.state == "failed":
+            return "create", fresh
+        if pub.state == "pending":
+            if as_new:
+                return ("again" if pub.remote_id else "create"), fresh
+            if cls.can_find or cls.idempotent_create:
+                return "resume", pub.idempotency_key
+            if not strict:
+                return "create", fresh
+            raise UncertainOutcome(
+                f"The last attempt to post entry {pub.entry_id} to {cls.label} ('{target.name}', "
+                f"{pub.updated}) got no answer, so it may have been posted. Check there first; "
+                f"if it is not there, run '{cmd} --as-new'."
+            )
+        if cls.can_edit:
+            return ("create" if as_new else "update"), fresh
+        if as_new:
+            return "again", fresh
+        if not strict:
+            return "again", fresh
+        raise CannotEdit(
+            f"Entry {pub.entry_id} was already posted to {cls.label} ('{target.name}') on "
+            f"{pub.published_at}, and {cls.label} cannot edit a post. To "
+            f"{cls.again_label}, run '{cmd} --as-new'."
+        )
+
+    def _dry_run(
+        self,
+        adapter: Adapter,
+        target: TargetConfig,
+        post: Any,
+        pub: Publication | None,
+        mode: str,
+        key: str,
+        draft: bool,
+    ) -> PublishResult:
+        note = ""
+        try:
+            adapter.prepare()
+        except PublishError as exc:
+            note = f"Could not reach the target to discover its settings ({exc})."
+        remote = pub.remote if pub and mode in ("update", "again") else None
+        reqs = adapter.plan(post, remote=remote, draft=draft, key=key)
+        return PublishResult(
+            target=target.name,
+            kind=target.kind,
+            entry_id=post.entry_id,
+            action="updated" if mode == "update" else "created",
+            dry_run=True,
+            requests=reqs,
+            message=note or "Dry run: nothing was sent.",
+            remote_id=remote.remote_id if remote else "",
+            url=remote.url if remote else "",
+        )
+
+    def _publish(
+        self,
+        adapter: Adapter,
+        target: TargetConfig,
+        post: Any,
+        pub: Publication | None,
+        mode: str,
+        key: str,
+        draft: bool,
+        secrets: list[str],
+    ) -> PublishResult:
+        cls = type(adapter)
+        adapter.prepare()
+        old = pub.remote if pub else None
+        reqs = adapter.plan(
+            post, remote=old if mode in ("update", "again") else None, draft=draft, key=key
+        )
+        sent_hash = content_hash("\n\n".join(f"{r.method} {r.url}\n{r.body}" for r in reqs))
+        cmd = f"pkm publish {post.entry_id} --to {target.name}"
+
+        def result(remote: Remote, action: str) -> PublishResult:
+            log.info("entry %s %s on %s: %s", post.entry_id, action, target.name, remote.url)
+            return PublishResult(
+                target=target.name,
+                kind=target.kind,
+                entry_id=post.entry_id,
+                action=action,
+                remote_id=remote.remote_id,
+                url=remote.url,
+                status=remote.status,
+            )
+
+        if mode == "update":
+            assert pub is not None
+            try:
+                remote = adapter.update(post, pub.remote, draft=draft)
+            except PublishError as exc:
+                if isinstance(exc, RemoteGone):
+                    exc.args = (f"{exc.args[0]} To publish it anew, run '{cmd} --as-new'.",)
+                _scrub(exc, secrets, target.name)
+                self.log.failed(pub.id, str(exc), uncertain=exc.uncertain, creating=False)
+                raise
+            self.log.succeeded(pub.id, remote, sent_hash, "updated")
+            return result(remote, "updated")
+
+        if mode == "resume":
+            assert pub is not None
+            found = adapter.find(post, key) if cls.can_find else None
+            if found is not None:
+                adapter.say("The earlier attempt went through; bringing it up to date…")
+                remote = adapter.update(post, found, draft=draft) if cls.can_edit else found
+                self.log.succeeded(pub.id, remote, sent_hash, "created")
+                return result(remote, "created")
+
+        if mode == "create" and pub is not None and pub.remote_id:
+            self.log.forget_remote(pub.id)  # the user asked for a new post (--as-new)
+        pub_id = self.log.begin(post.entry_id, target.id, key, sent_hash)
+        try:
+            if mode == "again":
+                assert old is not None
+                remote = adapter.again(post, old, key=key)
+            else:
+                remote = adapter.create(post, draft=draft, key=key)
+        except PublishError as exc:
+            if exc.uncertain:
+                if cls.can_find or cls.idempotent_create:
+                    tail = (
+                        " pkm noted the attempt: run the same command again and it checks "
+                        "first instead of posting twice."
+                    )
+                else:
+                    tail = (
+                        f" Check {adapter.where} first; if the post is not there, run "
+                        f"'{cmd} --as-new'."
+                    )
+                exc.args = (exc.args[0] + tail,)
+            _scrub(exc, secrets, target.name)
+            self.log.failed(pub_id, str(exc), uncertain=exc.uncertain, creating=True)
+            raise
+        self.log.succeeded(pub_id, remote, sent_hash, "created")
+        return result(remote, "created")
+
+    # ---- LinkedIn ----------------------------------------------------------------------
+
+    def linkedin(self, entry_id: int) -> LinkedInShare:
+        """Formatted text to copy and LinkedIn's share page to open (no API is offered)."""
+        from pkm.core.publish.linkedin import share
+
+        entry = self._ws.journal.get(entry_id)
+        return share(build_post(entry, link=self.log.public_url(entry.id, BLOG_KINDS)))

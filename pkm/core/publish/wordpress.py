@@ -1,0 +1,357 @@
+"""WordPress through its REST API (/wp/v2/posts), signed in with an application password.
+
+The API root is discovered from the site, as WordPress documents: the
+`Link: <…>; rel="https://api.w.org/"` header (or the same <link> in the page).
+Sites without pretty permalinks announce `…/?rest_route=/`, and every route
+then goes into that query parameter instead of the path. Tags and categories
+are sent by name: pkm looks each one up and creates it when missing.
+
+Sign-in failures are told apart, because each needs a different fix. When
+WordPress names the problem (`incorrect_password`, `invalid_username`) pkm
+says so. Often it cannot (the REST API answers a plain "not logged in" for
+a wrong password, a wrong user *and* a missing Authorization header), so pkm
+asks XML-RPC, where the credentials travel in the body: if they work there,
+the web host strips the Authorization header; if not, a public author page
+shows whether the user name exists.
+
+Each new post carries an invisible marker comment with the idempotency key,
+so after an unanswered attempt pkm searches for it before posting again.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import shlex
+import xmlrpc.client
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from pkm.core.publish.base import (
+    REDACTED,
+    Adapter,
+    Post,
+    PublishError,
+    Remote,
+    RemoteGone,
+    Request,
+    TargetAuthError,
+    json_body,
+)
+from pkm.core.publish.http import Reply, raise_for_status
+from pkm.core.publish.micropub import discover, marker
+
+API_REL = "https://api.w.org/"
+
+
+class WordPressAdapter(Adapter):
+    kind = "wordpress"
+    label = "WordPress"
+    needs_user = True
+    secret_label = "application password"
+    can_edit = True
+    can_find = True
+    supports_draft = True
+    options_help = {
+        "categories": "comma-separated category names (created when missing)",
+        "api_root": "the REST API root, when the site does not advertise it",
+    }
+
+    # ---- addresses -----------------------------------------------------------------
+
+    @property
+    def api_root(self) -> str:
+        return self.config.option("api_root") or str(self.cache.get("api_root", ""))
+
+    def route(self, path: str, params: dict[str, str] | None = None) -> str:
+        """Build the URL of `/wp/v2/...` under either form of API root."""
+        root = self.api_root or self.config.url.rstrip("/") + "/wp-json/"
+        query = urlencode(params or {})
+        if "rest_route=" in root:
+            base = root.split("?", 1)[0]
+            url = f"{base}?rest_route={quote('/' + path.strip('/'), safe='/')}"
+            return url + (f"&{query}" if query else "")
+        return root.rstrip("/") + "/" + path.strip("/") + (f"?{query}" if query else "")
+
+    def _auth(self, secret: str) -> dict[str, str]:
+        token = base64.b64encode(f"{self.config.user}:{secret}".encode()).decode("ascii")
+        return {"Authorization": f"Basic {token}", "Accept": "application/json"}
+
+    def prepare(self) -> None:
+        if self.api_root:
+            return
+        self.say("Looking for the WordPress REST API…")
+        reply = self.http.request("GET", self.config.url, where=self.where)
+        root = discover(reply, API_REL) if reply.status < 500 else ""
+        if not root:
+            probe = self.http.request(
+                "GET", self.config.url.rstrip("/") + "/?rest_route=/", where=self.where
+            )
+            if probe.ok() and "wp/v2" in probe.text:
+                root = self.config.url.rstrip("/") + "/?rest_route=/"
+        if not root:
+            raise PublishError(
+                f"{self.where} does not look like a WordPress site with the REST API (no "
+                f'rel="{API_REL}" link). Check the address, or give the API root with '
+                "--option api_root=URL."
+            )
+        self.remember(api_root=root)
+
+    # ---- requests ------------------------------------------------------------------
+
+    def _body(self, post: Post, draft: bool, key: str, tags: list[Any], cats: list[Any]) -> str:
+        data: dict[str, Any] = {
+            "title": post.title,
+            "content": post.html + ("\n" + marker(key) if key else ""),
+            "status": "draft" if draft else "publish",
+            "tags": tags,
+        }
+        if cats:
+            data["categories"] = cats
+        return json_body(data)
+
+    def _categories(self) -> list[str]:
+        return [c.strip() for c in self.config.option("categories").split(",") if c.strip()]
+
+    def plan(self, post: Post, *, remote: Remote | None, draft: bool, key: str) -> list[Request]:
+        edit = bool(remote and remote.remote_id)
+        url = self.route(f"wp/v2/posts/{remote.remote_id}" if edit else "wp/v2/posts")  # type: ignore[union-attr]
+        headers = {
+            "Authorization": f"Basic {REDACTED}",
+            "Accept": "application/json",
+            "Content-Type": "application/json; charset=utf-8",
+        }
+        body = self._body(post, draft, "" if edit else key, list(post.tags), self._categories())
+        note = "tag and category names are sent as their ids, created when missing"
+        return [
+            Request("POST", url, headers, body, note if post.tags or self._categories() else "")
+        ]
+
+    def _call(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: str | None = None,
+        what: str,
+        creating: bool = False,
+        hints: dict[int, str] | None = None,
+    ) -> Reply:
+        headers = self._auth(self.secret or "")
+        if body is not None:
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        reply = self.http.request(method, url, where=self.where, headers=headers, content=body)
+        if reply.status == 401:
+            raise self.diagnose_401(reply)
+        raise_for_status(
+            reply,
+            self.where,
+            what=what,
+            creating=creating,
+            hints={
+                403: "The user may not do this; a Contributor can only save drafts (--draft), "
+                "an Author cannot create categories.",
+                404: "The REST API route was not found; check the address or --option api_root.",
+                **(hints or {}),
+            },
+        )
+        return reply
+
+    def _term_ids(self, taxonomy: str, names: list[str]) -> list[int]:
+        ids = []
+        for name in names:
+            self.say(
+                f"Looking up {taxonomy[:-1] if taxonomy != 'categories' else 'category'} '{name}'…"
+            )
+            found = self._call(
+                "GET",
+                self.route(f"wp/v2/{taxonomy}", {"search": name, "per_page": "100"}),
+                what=f"reading {taxonomy}",
+            ).json(self.where)
+            match = next(
+                (
+                    t["id"]
+                    for t in found or []
+                    if isinstance(t, dict)
+                    and html.unescape(str(t.get("name", ""))).casefold() == name.casefold()
+                ),
+                None,
+            )
+            if match is None:
+                reply = self.http.request(
+                    "POST",
+                    self.route(f"wp/v2/{taxonomy}"),
+                    where=self.where,
+                    headers={**self._auth(self.secret or ""), "Content-Type": "application/json"},
+                    content=json_body({"name": name}),
+                )
+                data = reply.json(self.where) or {}
+                if reply.status == 400 and data.get("code") == "term_exists":
+                    match = int(data.get("data", {}).get("term_id"))
+                else:
+                    if reply.status == 401:
+                        raise self.diagnose_401(reply)
+                    raise_for_status(
+                        reply,
+                        self.where,
+                        what=f"creating the {taxonomy} '{name}'",
+                        hints={
+                            403: f"The user may not create {taxonomy}; create "
+                            f"'{name}' in WordPress, or ask for the Editor role."
+                        },
+                    )
+                    match = int(data["id"])
+            ids.append(int(match))
+        return ids
+
+    def _send(self, post: Post, remote: Remote | None, *, draft: bool, key: str) -> Remote:
+        tags = self._term_ids("tags", list(post.tags))
+        cats = self._term_ids("categories", self._categories())
+        body = self._body(post, draft, key, tags, cats)
+        if remote:
+            self.say("Updating the WordPress post…")
+            url, what = self.route(f"wp/v2/posts/{remote.remote_id}"), "the update"
+        else:
+            self.say("Creating the WordPress post…")
+            url, what = self.route("wp/v2/posts"), "the new post"
+        reply = self._call("POST", url, body=body, what=what, creating=remote is None)
+        data = reply.json(self.where) or {}
+        return Remote(str(data.get("id")), str(data.get("link", "")), str(data.get("status", "")))
+
+    def create(self, post: Post, *, draft: bool, key: str) -> Remote:
+        return self._send(post, None, draft=draft, key=key)
+
+    def update(self, post: Post, remote: Remote, *, draft: bool) -> Remote:
+        reply = self.http.request(
+            "GET",
+            self.route(f"wp/v2/posts/{remote.remote_id}", {"context": "edit"}),
+            where=self.where,
+            headers=self._auth(self.secret or ""),
+        )
+        gone = reply.status in (404, 410)
+        if reply.status == 401:
+            raise self.diagnose_401(reply)
+        if not gone:
+            raise_for_status(reply, self.where, what="reading the post")
+        if gone or (reply.json(self.where) or {}).get("status") == "trash":
+            where = (
+                "was deleted" if gone else "is in the trash (restore it in WordPress to keep it)"
+            )
+            raise RemoteGone(
+                f"The post this entry was published as ({remote.url or 'id ' + remote.remote_id}) "
+                f"{where} on {self.where}.",
+                status=reply.status,
+            )
+        return self._send(post, remote, draft=draft, key="")
+
+    def find(self, post: Post, key: str) -> Remote | None:
+        url = self.route(
+            "wp/v2/posts", {"search": key, "status": "any", "context": "edit", "per_page": "10"}
+        )
+        for item in self._call("GET", url, what="searching posts").json(self.where) or []:
+            raw = (item.get("content") or {}).get("raw", "") if isinstance(item, dict) else ""
+            if marker(key) in raw:
+                return Remote(
+                    str(item.get("id")), str(item.get("link", "")), str(item.get("status", ""))
+                )
+        return None
+
+    def test(self) -> str:
+        me = (
+            self._call(
+                "GET", self.route("wp/v2/users/me", {"context": "edit"}), what="signing in"
+            ).json(self.where)
+            or {}
+        )
+        roles = ", ".join(me.get("roles", [])) or "unknown role"
+        return f"Signed in to {self.where} as {me.get('name') or self.config.user} ({roles}); API at {self.api_root}."
+
+    # ---- telling sign-in failures apart ----------------------------------------------
+
+    def diagnose_401(self, reply: Reply) -> PublishError:
+        user, url = self.config.user, self.config.url
+        again = (
+            f"run 'pkm targets add {self.config.name} --kind wordpress --url {url} "
+            f"--user {shlex.quote(user)} --secret-stdin' again"
+        )
+        try:
+            code = str((reply.json(self.where) or {}).get("code", ""))
+        except PublishError:
+            code = ""
+        wrong_password = TargetAuthError(
+            f"WordPress at {url} refused the application password for user '{user}' (401). "
+            f"Create a new application password in Users → Profile and {again}.",
+            status=401,
+        )
+        unknown_user = TargetAuthError(
+            f"WordPress at {url} has no user '{user}' (401). Use your WordPress login name (not "
+            f"the application password's name) with --user and {again}.",
+            status=401,
+        )
+        if code == "incorrect_password":
+            return wrong_password
+        if code in ("invalid_username", "invalid_email"):
+            return unknown_user
+        if code.startswith("application_passwords_disabled"):
+            return TargetAuthError(
+                f"WordPress at {url} has application passwords turned off (401; often a security "
+                "plugin, or a site without HTTPS). Turn them on, or use --kind metaweblog.",
+                status=401,
+            )
+        self.say("Finding out why WordPress did not accept the sign-in…")
+        verdict = self._xmlrpc_login()
+        if verdict == "ok":
+            return TargetAuthError(
+                f"WordPress at {url} never received the sign-in: the web host strips the "
+                "Authorization header (the same user name and application password work over "
+                "XML-RPC). Ask the host to pass it to PHP (Apache: 'CGIPassAuth On' in .htaccess), "
+                "or add this blog with --kind metaweblog instead.",
+                status=401,
+            )
+        if verdict == "refused":
+            exists = self._user_exists()
+            if exists is True:
+                return wrong_password
+            if exists is False:
+                return unknown_user
+        return TargetAuthError(
+            f"WordPress at {url} did not accept the sign-in for '{user}' (401): the user name or "
+            "application password is wrong, or the web host strips the Authorization header. "
+            f"Check both and {again}.",
+            status=401,
+        )
+
+    def _xmlrpc_login(self) -> str:
+        body = xmlrpc.client.dumps(
+            ("", self.config.user, self.secret or ""), "blogger.getUsersBlogs"
+        )
+        try:
+            reply = self.http.request(
+                "POST",
+                self.config.url.rstrip("/") + "/xmlrpc.php",
+                where=self.where,
+                headers={"Content-Type": "text/xml; charset=utf-8"},
+                content=body,
+            )
+            xmlrpc.client.loads(reply.content)
+        except xmlrpc.client.Fault as fault:
+            return "refused" if fault.faultCode == 403 else "unknown"
+        except Exception:
+            return "unknown"
+        return "ok" if reply.ok() else "unknown"
+
+    def _user_exists(self) -> bool | None:
+        """A public author page answers 200 for an existing user and 404 for an unknown one."""
+        user = self.config.user
+        if "@" in user:
+            return None
+        slug = re.sub(r"[^a-z0-9_-]+", "-", user.lower()).strip("-")
+        base = self.config.url.rstrip("/") + "/"
+        try:
+            reply = self.http.request("GET", base, where=self.where, params={"author_name": slug})
+        except PublishError:
+            return None
+        if reply.status == 404 and urlsplit(reply.url).hostname == urlsplit(base).hostname:
+            return False
+        return True if reply.ok() else None

@@ -1,0 +1,470 @@
+"""Protocol doubles: small real HTTP servers on 127.0.0.1 that follow each protocol's contract.
+
+Each keeps state (posts, statuses, messages) and answers with the documented
+status codes, headers and error bodies. Tests inject failures in order with
+`fail_next`: an HTTP error, a connection dropped before the request is
+handled, one dropped *after* it was handled (the server accepted the post but
+never answered), or a stall until the client times out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    target: str = ""  # the request target as sent: path and query
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def form(self) -> dict[str, str]:
+        return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
+
+
+@dataclass
+class Failure:
+    method: str = "POST"
+    status: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    mode: str = "status"  # status | drop-before | drop-after | stall-after
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class ProtocolServer:
+    """Base: subclasses implement `handle(req) -> Reply`."""
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.failures: list[Failure] = []
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+        double = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _serve(self) -> None:
+                double._dispatch(self)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+    def fail_next(self, status: int = 0, *, method: str = "POST", mode: str = "status",
+                  headers: dict[str, str] | None = None, body: Any = b"") -> None:  # fmt: skip
+        headers = dict(headers or {})
+        if isinstance(body, dict | list):
+            body = json.dumps(body).encode()
+            headers.setdefault("Content-Type", "application/json; charset=utf-8")
+        elif isinstance(body, str):
+            body = body.encode()
+            headers.setdefault("Content-Type", "text/plain; charset=utf-8")
+        self.failures.append(Failure(method, status, headers, body, mode))
+
+    def writes(self, method: str = "POST") -> list[Recorded]:
+        return [r for r in self.requests if r.method == method]
+
+    # ---- plumbing --------------------------------------------------------------------
+
+    def _dispatch(self, h: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(h.path)
+        length = int(h.headers.get("Content-Length") or 0)
+        body = h.rfile.read(length) if length else b""
+        req = Recorded(
+            h.command, parts.path, parse_qs(parts.query), dict(h.headers.items()), body, h.path
+        )
+        with self.lock:
+            self.requests.append(req)
+            failure = next((f for f in self.failures if f.method == h.command), None)
+            if failure:
+                self.failures.remove(failure)
+        if failure and failure.mode == "drop-before":
+            h.close_connection = True
+            return
+        if failure and failure.mode == "status":
+            self._write(h, Reply(failure.status, failure.body, failure.headers))
+            return
+        with self.lock:
+            reply = self.handle(req)
+        if failure and failure.mode == "drop-after":
+            h.close_connection = True
+            return
+        if failure and failure.mode == "stall-after":
+            self.release.wait(10)
+            h.close_connection = True
+            return
+        self._write(h, reply)
+
+    def _write(self, h: BaseHTTPRequestHandler, reply: Reply) -> None:
+        body = reply.body
+        headers = dict(reply.headers)
+        if isinstance(body, dict | list):
+            body = json.dumps(body).encode()
+            headers.setdefault("Content-Type", "application/json; charset=utf-8")
+        elif isinstance(body, str):
+            body = body.encode()
+            headers.setdefault("Content-Type", "text/plain; charset=utf-8")
+        h.send_response(reply.status)
+        for k, v in headers.items():
+            h.send_header(k, v)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        if h.command != "HEAD":
+            h.wfile.write(body)
+
+    def handle(self, req: Recorded) -> Reply:
+        raise NotImplementedError
+
+    @staticmethod
+    def bearer(req: Recorded) -> str:
+        auth = req.headers.get("Authorization", "")
+        return auth[7:] if auth.startswith("Bearer ") else ""
+
+
+class Proxy(ProtocolServer):
+    """Forwards to a real server (WordPress), so failures can be injected in front of it."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = urlsplit(upstream)
+        super().__init__()
+
+    def handle(self, req: Recorded) -> Reply:
+        import http.client
+
+        conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
+        try:
+            headers = {
+                k: v for k, v in req.headers.items() if k.lower() not in ("host", "connection")
+            }
+            headers["Host"] = self.upstream.netloc
+            conn.request(req.method, req.target, body=req.body or None, headers=headers)
+            resp = conn.getresponse()
+            body = resp.read()
+            skip = ("transfer-encoding", "connection", "content-length", "keep-alive")
+            out = {k: v for k, v in resp.getheaders() if k.lower() not in skip}
+            return Reply(resp.status, body, out)
+        finally:
+            conn.close()
+
+
+# ---- Mastodon ---------------------------------------------------------------------------
+
+
+class Mastodon(ProtocolServer):
+    """POST/PUT /api/v1/statuses, Idempotency-Key, /api/v2/instance limits, 401/404/422."""
+
+    def __init__(self, token: str = "mastodon-token-123", limit: int = 500) -> None:
+        self.token, self.limit = token, limit
+        self.statuses: dict[str, dict[str, Any]] = {}
+        self.keys: dict[str, str] = {}
+        self.next_id = 100
+        super().__init__()
+
+    def handle(self, req: Recorded) -> Reply:
+        if req.path == "/api/v2/instance":
+            return Reply(
+                200,
+                {
+                    "domain": "social.example",
+                    "configuration": {
+                        "statuses": {
+                            "max_characters": self.limit,
+                            "characters_reserved_per_url": 23,
+                        }
+                    },
+                },
+            )
+        if self.bearer(req) != self.token:
+            return Reply(401, {"error": "The access token is invalid"})
+        if req.path == "/api/v1/accounts/verify_credentials":
+            return Reply(200, {"id": "1", "acct": "anna", "username": "anna"})
+        if req.path == "/api/v1/accounts/1/statuses":
+            return Reply(200, sorted(self.statuses.values(), key=lambda s: -int(s["id"])))
+        if req.path == "/api/v1/statuses" and req.method == "POST":
+            key = req.headers.get("Idempotency-Key", "")
+            if key and key in self.keys and self.keys[key] in self.statuses:
+                return Reply(200, self.statuses[self.keys[key]])
+            data = req.json()
+            if (
+                len(re.sub(r"https?://\S+", "x" * 23, data["status"])) > self.limit
+            ):  # as Mastodon counts
+                return Reply(
+                    422,
+                    {"error": f"Validation failed: Text character limit of {self.limit} exceeded"},
+                )
+            self.next_id += 1
+            sid = str(self.next_id)
+            self.statuses[sid] = {
+                "id": sid,
+                "url": f"{self.url}/@anna/{sid}",
+                "visibility": data.get("visibility", "public"),
+                "content": "".join(f"<p>{p}</p>" for p in data["status"].split("\n\n")),
+                "text": data["status"],
+            }
+            if key:
+                self.keys[key] = sid
+            return Reply(200, self.statuses[sid])
+        if req.path.startswith("/api/v1/statuses/") and req.method == "PUT":
+            sid = req.path.rsplit("/", 1)[1]
+            if sid not in self.statuses:
+                return Reply(404, {"error": "Record not found"})
+            data = req.json()
+            self.statuses[sid].update(
+                text=data["status"],
+                content="".join(f"<p>{p}</p>" for p in data["status"].split("\n\n")),
+            )
+            return Reply(200, self.statuses[sid])
+        return Reply(404, {"error": "Not found"})
+
+
+# ---- Micropub ---------------------------------------------------------------------------
+
+
+class Micropub(ProtocolServer):
+    """W3C Micropub: discovery, JSON create (201 + Location), update (204), q=source, errors."""
+
+    def __init__(self, token: str = "micropub-token-456", *, via_header: bool = True,
+                 lists_posts: bool = True, max_body: int = 1_000_000) -> None:  # fmt: skip
+        self.token, self.via_header, self.lists_posts, self.max_body = (
+            token,
+            via_header,
+            lists_posts,
+            max_body,
+        )
+        self.posts: dict[str, dict[str, Any]] = {}
+        super().__init__()
+
+    def handle(self, req: Recorded) -> Reply:
+        if req.path == "/" and req.method == "GET":
+            if self.via_header:
+                return Reply(
+                    200,
+                    "<html><body>home</body></html>",
+                    {
+                        "Link": '<https://auth.example/>; rel="authorization_endpoint", '
+                        '</micropub>; rel="micropub"',
+                        "Content-Type": "text/html",
+                    },
+                )
+            return Reply(
+                200,
+                '<html><head><link rel="micropub" href="/micropub"></head></html>',
+                {"Content-Type": "text/html; charset=utf-8"},
+            )
+        if req.path != "/micropub":
+            return Reply(404, "not found")
+        if not self.bearer(req):
+            return Reply(
+                401, {"error": "unauthorized", "error_description": "No access token was provided"}
+            )
+        if self.bearer(req) != self.token:
+            return Reply(
+                403,
+                {"error": "forbidden", "error_description": "The token is not valid for this site"},
+            )
+        if req.method == "GET":
+            q = req.query.get("q", [""])[0]
+            if q == "config":
+                return Reply(200, {"media-endpoint": f"{self.url}/media"})
+            if q == "source" and "url" in req.query:
+                post = self.posts.get(req.query["url"][0])
+                if post is None:
+                    return Reply(
+                        400, {"error": "invalid_request", "error_description": "No such post"}
+                    )
+                return Reply(200, {"type": ["h-entry"], "properties": post})
+            if q == "source" and self.lists_posts:
+                items = [
+                    {"type": ["h-entry"], "properties": {**p, "url": [u]}}
+                    for u, p in self.posts.items()
+                ]
+                return Reply(200, {"items": list(reversed(items))})
+            return Reply(
+                400, {"error": "invalid_request", "error_description": f"Unsupported query {q}"}
+            )
+        if len(req.body) > self.max_body:
+            return Reply(
+                413, {"error": "invalid_request", "error_description": "Request too large"}
+            )
+        data = req.json()
+        if data.get("action") == "update":
+            url = data.get("url", "")
+            if url not in self.posts:
+                return Reply(
+                    400, {"error": "invalid_request", "error_description": "The post was not found"}
+                )
+            self.posts[url].update(data.get("replace", {}))
+            return Reply(204)
+        if data.get("type") != ["h-entry"]:
+            return Reply(
+                400, {"error": "invalid_request", "error_description": "type must be h-entry"}
+            )
+        url = f"{self.url}/posts/{len(self.posts) + 1}"
+        self.posts[url] = dict(data["properties"])
+        return Reply(201, b"", {"Location": url})
+
+
+# ---- webhooks -----------------------------------------------------------------------------
+
+
+class Webhooks(ProtocolServer):
+    """Slack (/services/…), Teams Workflows (/workflows/…), Mattermost (/hooks/…) incoming webhooks."""
+
+    SLACK, TEAMS, MATTERMOST = (
+        "/services/T000/B000/XXXXsecretXXXX",
+        "/workflows/abc123/triggers/manual/run",
+        "/hooks/mmsecrethookid",
+    )
+
+    def __init__(self) -> None:
+        self.messages: dict[str, list[Any]] = {"slack": [], "teams": [], "mattermost": []}
+        super().__init__()
+
+    def handle(self, req: Recorded) -> Reply:
+        if req.path == self.SLACK:
+            data = req.json()
+            blocks = data.get("blocks", [])
+            if (
+                len(blocks) > 50
+                or any(b["type"] == "header" and len(b["text"]["text"]) > 150 for b in blocks)
+                or any(b["type"] == "section" and len(b["text"]["text"]) > 3000 for b in blocks)
+            ):
+                return Reply(400, "invalid_blocks")
+            self.messages["slack"].append(data)
+            return Reply(200, "ok")
+        if req.path.startswith("/services/"):
+            return Reply(404, "no_service")
+        if req.path == self.TEAMS:
+            data = req.json()
+            att = (data.get("attachments") or [{}])[0]
+            if (
+                data.get("type") != "message"
+                or att.get("contentType") != "application/vnd.microsoft.card.adaptive"
+            ):
+                return Reply(
+                    400,
+                    {
+                        "error": {
+                            "code": "InvalidRequestContent",
+                            "message": "The input body is invalid",
+                        }
+                    },
+                )
+            self.messages["teams"].append(data)
+            return Reply(202, b"")
+        if req.path.startswith("/workflows/"):
+            return Reply(
+                404,
+                {
+                    "error": {
+                        "code": "WorkflowNotFound",
+                        "message": "The workflow could not be found.",
+                    }
+                },
+            )
+        if req.path == self.MATTERMOST:
+            data = req.json()
+            if len(data.get("text", "")) > 16383:
+                return Reply(
+                    400,
+                    {
+                        "id": "web.incoming_webhook.text.length.app_error",
+                        "message": "Text too long",
+                        "status_code": 400,
+                    },
+                )
+            self.messages["mattermost"].append(data)
+            return Reply(200, "ok")
+        if req.path.startswith("/hooks/"):
+            return Reply(
+                400,
+                {
+                    "id": "web.incoming_webhook.invalid.app_error",
+                    "message": "Invalid webhook.",
+                    "status_code": 400,
+                },
+            )
+        return Reply(404, "not found")
+
+
+# ---- Viva Engage (Yammer) -------------------------------------------------------------------
+
+
+class VivaEngage(ProtocolServer):
+    """/api/v1/messages.json (form fields), users/current.json, groups/{id}.json; 201 / 401 / 403."""
+
+    def __init__(self, token: str = "yammer-token-789", group: str = "4242") -> None:
+        self.token, self.group = token, group
+        self.messages: list[dict[str, Any]] = []
+        super().__init__()
+
+    def handle(self, req: Recorded) -> Reply:
+        if self.bearer(req) != self.token:
+            return Reply(
+                401, {"response": {"message": "Token not found.", "code": 16, "stat": "fail"}}
+            )
+        if req.path == "/api/v1/users/current.json":
+            return Reply(200, {"id": 7, "full_name": "Anna Example"})
+        if req.path == f"/api/v1/groups/{self.group}.json":
+            return Reply(200, {"id": int(self.group), "full_name": "Leadership team"})
+        if req.path.startswith("/api/v1/groups/"):
+            return Reply(404, {"response": {"message": "Not found", "stat": "fail"}})
+        if req.path == "/api/v1/messages.json" and req.method == "POST":
+            form = req.form()
+            mid = 9000 + len(self.messages) + 1
+            if "replied_to_id" in form:
+                thread = int(form["replied_to_id"])
+                if not any(m["id"] == thread for m in self.messages):
+                    return Reply(404, {"response": {"message": "Not found", "stat": "fail"}})
+            elif form.get("group_id") != self.group:
+                return Reply(
+                    403,
+                    {"response": {"message": "You are not a member of this group", "stat": "fail"}},
+                )
+            else:
+                thread = mid
+            msg = {
+                "id": mid,
+                "thread_id": thread,
+                "body": {"plain": form["body"]},
+                "web_url": f"{self.url}/threads/{thread}#{mid}",
+                "replied_to_id": form.get("replied_to_id"),
+            }
+            self.messages.append(msg)
+            return Reply(201, {"messages": [msg], "meta": {}})
+        return Reply(404, {"response": {"message": "Not found"}})
