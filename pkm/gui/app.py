@@ -18,11 +18,13 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pkm.core.errors import PkmError
 from pkm.core.paths import ensure_home
 from pkm.core.workspace import Workspace, setup_logging
+from pkm.resources import APP_ID, icon_files
 
 log = logging.getLogger("pkm.gui")
 
@@ -57,8 +59,18 @@ def application() -> QApplication:
         app = QApplication([sys.argv[0] if sys.argv else "pkm"])
     app.setApplicationName("pkm")
     app.setApplicationDisplayName("pkm")
-    app.setDesktopFileName("pkm")
+    # On Wayland the desktop matches the window to its launcher and icon by this id.
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
     return app  # type: ignore[return-value]
+
+
+def app_icon() -> QIcon:
+    """The icon from resources/ (shipped as pkm.resources): SVG plus PNG sizes."""
+    icon = QIcon()
+    for f in icon_files():
+        icon.addFile(str(f))
+    return icon
 
 
 def build_window(ws: Workspace):
