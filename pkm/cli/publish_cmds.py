@@ -339,7 +339,7 @@ def _passphrase(confirm: bool) -> str:
 @pass_app
 def secrets_status(app: AppContext) -> None:
     """Say where secrets are kept."""
-    click.echo(f"Secrets are kept in {app.ws.secrets.describe()}.")
+    click.echo(app.ws.secrets.status_line())
 
 
 @secrets.command("use-file")

@@ -109,6 +109,15 @@ class EncryptedFile:
         self._key = self._derive(passphrase, self._salt)
         self._write({})
 
+    def status_line(self) -> str:
+        """One sentence for `pkm secrets status` and the settings page."""
+        if self.backend != "file" and not keyring_available():
+            return (
+                "No system keyring was found, so pkm stores no secrets yet. Install a keyring, "
+                "or choose an encrypted file with 'pkm secrets use-file'."
+            )
+        return f"Secrets are kept in {self.describe()}."
+
     def unlock(self, passphrase: str) -> None:
         header = self._header()
         salt = base64.b64decode(header["salt"])
@@ -193,6 +202,15 @@ class Secrets:
         if keyring_available():
             return f"the system keyring ({keyring_name()})"
         return "nowhere yet: no system keyring was found (see 'pkm secrets use-file')"
+
+    def status_line(self) -> str:
+        """One sentence for `pkm secrets status` and the settings page."""
+        if self.backend != "file" and not keyring_available():
+            return (
+                "No system keyring was found, so pkm stores no secrets yet. Install a keyring, "
+                "or choose an encrypted file with 'pkm secrets use-file'."
+            )
+        return f"Secrets are kept in {self.describe()}."
 
     def unlock(self, passphrase: str) -> None:
         with self._lock:
