@@ -107,7 +107,7 @@ def test_move_back_to_the_keyring(ws, memory_keyring):
 
 
 def test_cli_secrets_use_file_and_status(ws, cli, no_keyring, monkeypatch):
-    assert "no system keyring" in cli("secrets", "status").out
+    assert "no system keyring" in cli("secrets", "status").out.lower()
     add = ("targets", "add", "social", "--kind", "mastodon", "--url", "https://social.example",
            "--secret-stdin")  # fmt: skip
     r = cli(*add, stdin="tok-123\n")
