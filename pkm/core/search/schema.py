@@ -1,66 +1,115 @@
 """The Whoosh schema of the search index, and the one text analysis it uses.
 
 Why custom field types: Whoosh's analyzer pipeline builds a Python ``Token``
-per word per filter, which makes bulk indexing crawl (~200 docs/s). Here one
-function, :func:`analyze`, turns text into terms (regex ``findall`` on the
-lowercased text, a stopword set, a dict-cached Porter stemmer), and the field
-types call it directly in ``index()``. Queries are analysed by the *same*
-function (see ``query.py``), so index-time and query-time terms cannot drift
-apart. A Whoosh-compatible :class:`PkmAnalyzer` wraps it for code that wants
-Tokens (``field.process_text``, tests).
+per word per filter, which makes bulk indexing crawl (~200-400 docs/s). Here
+:func:`tokenize` turns text into terms (regex ``findall`` on the lowercased
+text, a stopword set, a dict-cached Porter2 stemmer, C-level ``map`` calls)
+and :func:`doc_fields` turns an :class:`IndexDoc` into ready-made term lists
+that the field types only count. Queries are analysed by the *same*
+functions (``query.py``), so index-time and query-time terms cannot drift
+apart (a test checks it).
 
-Fields (only ``key``, ``kinds``, ``title`` and ``day`` are stored: SQLite
+Fields (only ``key``, ``kinds``, ``title`` and ``day`` are stored; SQLite
 holds the bodies):
 
-* ``title`` / ``body``: stemmed words with positions (phrases), BM25F-scored.
-* ``tprefix`` / ``bprefix``: edge n-grams (1..PREFIX_MAX chars) of the
-  unstemmed words of title / body, plus every longer word whole. ``smo*`` is
-  one term lookup instead of an expansion to thousands of terms; a prefix
-  longer than PREFIX_MAX expands only over whole words, which is few.
-* ``tags``, ``kinds``: exact keywords. ``source``: stemmed words.
-* ``dayn``: the day as a date ordinal (NUMERIC, so ranges are a few terms);
-  ``newest``: a column (day ordinal << 32 | updated) for "newest first".
+* ``title`` / ``body``: the lowercase *words* (stopwords dropped), weight =
+  term frequency, no positions (decoding positions made every common-word
+  query ~4x slower). A query stem is looked up as all the words with that
+  stem (a stem -> words map is saved beside each segment), their postings
+  merged: BM25 over stems, while prefixes longer than PREFIX_MAX and fuzzy
+  matches expand exactly over real words with no extra postings.
+* ``prefix`` / ``tprefix``: the 1..PREFIX_MAX-char prefixes of the distinct
+  words of body / title, weight 1. ``smo*`` is one posting list per field
+  instead of an expansion to thousands of words.
+* ``pairs``: "a b" bigrams of adjacent stems when *both* are in the index's
+  common-word set (chosen at rebuild). A phrase of two common words is one
+  posting list; every other phrase has a rarer word, so few candidates, which
+  are verified against ``seq``.
+* ``seq``: a column with the 31-bit hashes of the doc's stems in order (title,
+  a 0 separator, body): exact phrase verification with ``bytes.find``.
+* ``tags``, ``kinds``: exact keywords. ``source``: stems.
+* ``newest``: a column ``day ordinal << 32 | updated``, for "newest first"
+  sorting and day filters (no range terms needed).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterator
-from pickle import dumps
+import sys
+from array import array
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import chain, compress, pairwise, repeat
 from typing import Any
+from zlib import crc32
 
 from whoosh import columns, fields, formats
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
-from whoosh.lang.porter import stem as _porter_stem
-from whoosh.system import pack_uint
+from whoosh.lang.porter2 import stem as _porter_stem
 
 #: Bump when the schema or the analysis changes: a different number on disk
 #: means the index must be rebuilt from SQLite.
 INDEX_VERSION = 1
 
 #: Longest prefix indexed as an n-gram (see module docstring).
-PREFIX_MAX = 4
+PREFIX_MAX = 3
+#: Title matches weigh this much more than body matches (an integer: title
+#: occurrences are counted this many times in ``pairs``).
+TITLE_BOOST = 3
+#: Weights (term frequencies) are capped here so that the bulk writer can
+#: pack docnum and weight into one int.
+MAX_WEIGHT = 0xFFFF
+#: A stem is "common" (gets ``pairs`` bigrams) if it is in at least this
+#: fraction of the documents sampled at rebuild.
+COMMON_DF = 0.15
+#: Separator between title and body hashes in ``seq`` (term hashes are odd).
+SEQ_SEP = 0
 
-#: Field boosts used at query time (title matches outrank body matches).
-TITLE_BOOST = 2.5
-
+_BIG_ENDIAN = sys.byteorder == "big"
+_SEP_BYTES = SEQ_SEP.to_bytes(4, "little")
 TOKEN_RE = re.compile(r"\w+(?:\.?\w+)*")
-STOPWORDS: frozenset[str] = frozenset(STOP_WORDS)
+_SNOWBALL_ENGLISH = """i me my myself we our ours ourselves you your yours yourself yourselves
+    he him his himself she her hers herself it its itself they them their theirs themselves
+    what which who whom this that these those am is are was were be been being have has had
+    having do does did doing would should could ought a an the and but if or because as until
+    while of at by for with about against between into through during before after above
+    below to from up down in out on off over under again further then once here there when
+    where why how all any both each few more most other some such no nor not only own same so
+    than too very"""
+#: Whoosh's stopwords plus the Snowball English list (the stopwords that go
+#: with the Porter2 stemmer). Function words are ~40% of English tokens; not
+#: indexing them shrinks every posting structure and the phrase bigrams.
+STOPWORDS: frozenset[str] = frozenset(STOP_WORDS) | frozenset(_SNOWBALL_ENGLISH.split())
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    """One document as the index sees it; SQLite stays the source of truth."""
+
+    key: str  # "entry:12" or "item:40" — unique key
+    kinds: tuple[str, ...]  # ("entry", "daily") / ("entry", "note") / ("item",) ...
+    title: str
+    body: str  # plain text (markdown already stripped by the caller)
+    day: str  # "YYYY-MM-DD"
+    tags: tuple[str, ...] = ()  # lowercase, without '#'
+    source: str = ""  # feed title / clip source name
+    updated: float = 0.0  # unix time, tie-breaker for "newest"
+
 
 # word (lowercase) -> stem, or "" for a word that is not indexed (stopword or
-# shorter than 2 chars). Module-level so every analysis shares it; bounded so
-# a huge corpus of junk tokens cannot grow it without limit.
+# shorter than 2 chars); word -> its prefix grams. Module-level so every
+# analysis shares them; bounded so a stream of junk cannot grow them forever.
 _STEMS: dict[str, str] = {}
-_STEMS_MAX = 200_000
+_GRAMS: dict[str, tuple[str, ...]] = {}
+_HASHES: dict[str, int] = {}
+_CACHE_MAX = 300_000
 
 
 def _stem_slow(word: str) -> str:
-    if len(word) < 2 or word in STOPWORDS:
-        result = ""
-    else:
-        result = _porter_stem(word)
-    if len(_STEMS) < _STEMS_MAX:
+    result = "" if len(word) < 2 or word in STOPWORDS else _porter_stem(word)
+    if len(_STEMS) < _CACHE_MAX:
         _STEMS[word] = result
     return result
 
@@ -71,59 +120,172 @@ def stem(word: str) -> str:
     return _stem_slow(word) if result is None else result
 
 
-def words(text: str) -> list[str]:
-    """Lowercase tokens of ``text`` that are indexed (no stopwords), unstemmed."""
-    get = _STEMS.get
-    out = []
-    for w in TOKEN_RE.findall(text.lower()):
-        s = get(w)
-        if s is None:
-            s = _stem_slow(w)
-        if s:
-            out.append(w)
-    return out
+def grams(word: str, longest: int = PREFIX_MAX) -> tuple[str, ...]:
+    """The ``prefix`` terms of one word: its first 1..longest chars. (Longer
+    prefixes are expanded over the words of ``title`` / ``body``.)"""
+    g = _GRAMS.get(word) if longest == PREFIX_MAX else None
+    if g is None:
+        g = tuple(word[:i] for i in range(1, min(len(word), longest) + 1))
+        if longest == PREFIX_MAX and len(_GRAMS) < _CACHE_MAX:
+            _GRAMS[word] = g
+    return g
+
+
+def _stems_of(toks: list[str]) -> list[str]:
+    """Stem (or "") of each token; C-level map when all are cached."""
+    sl = list(map(_STEMS.get, toks))
+    if None in sl:
+        sl = [_stem_slow(w) if s is None else s for w, s in zip(toks, sl, strict=True)]
+    return sl
+
+
+def tokenize(text: str) -> tuple[list[str], list[str]]:
+    """(stems, words) of ``text`` in order: lowercase, stopwords and 1-char
+    tokens dropped; ``words`` are the same tokens unstemmed (for prefixes).
+
+    Positions are list indexes, so stopwords leave no gaps (like Whoosh's
+    ``StopFilter(renumber=True)``): the phrase "state of the art" is "state art".
+    """
+    toks = TOKEN_RE.findall(text.lower())
+    sl = _stems_of(toks)
+    return list(filter(None, sl)), list(compress(toks, sl))
+
+
+def _analyze_all(text: str) -> tuple[list[str], list[str], set[str]]:
+    """(stems, words, prefix grams) of ``text`` in one pass (see :func:`tokenize`)."""
+    stems, kept = tokenize(text)
+    distinct = set(kept)
+    gl = list(map(_GRAMS.get, distinct))
+    if None in gl:
+        gl = [grams(w) for w in distinct]
+    return stems, kept, set(chain.from_iterable(gl))
 
 
 def analyze(text: str) -> list[str]:
-    """The terms of ``text`` in order: lowercase, stopwords dropped, stemmed.
+    """The stems of ``text``, in order (what queries, pairs and phrases use)."""
+    return tokenize(text)[0]
 
-    Positions are list indexes, i.e. stopwords do not leave gaps (like
-    Whoosh's ``StopFilter(renumber=True)``), so the phrase "state of the art"
-    is the phrase "state art".
-    """
-    get = _STEMS.get
-    out = []
-    append = out.append
-    for w in TOKEN_RE.findall(text.lower()):
-        s = get(w)
-        if s is None:
-            s = _stem_slow(w)
+
+def words(text: str) -> list[str]:
+    """The indexed words of ``text``, in order (what ``title`` / ``body`` hold)."""
+    return tokenize(text)[1]
+
+
+def term_hash(term: str) -> int:
+    """Stable odd 32-bit hash of a stem, for ``seq`` (never equals SEQ_SEP)."""
+    h = _HASHES.get(term)
+    if h is None:
+        h = crc32(term.encode("utf-8")) | 1
+        if len(_HASHES) < _CACHE_MAX:
+            _HASHES[term] = h
+    return h
+
+
+def seq_bytes(terms: Iterable[str]) -> bytes:
+    """Little-endian uint32 hashes of ``terms``: the pattern searched in ``seq``."""
+    get = _HASHES.get
+    a = array("I", [get(t) or term_hash(t) for t in terms])
+    if _BIG_ENDIAN:
+        a.byteswap()
+    return a.tobytes()
+
+
+def prefixes(words: Iterable[str], longest: int = PREFIX_MAX) -> set[str]:
+    """The ``prefix`` terms (see :func:`grams`) of ``words``."""
+    return {g for w in words for g in grams(w, longest)}
+
+
+def word_index(words_: Iterable[str]) -> tuple[dict[str, tuple[str, ...]], str]:
+    """How a segment finds its words by stem: {stem: words} for the stems whose
+    words are not just the stem itself (a stem missing here stands for
+    itself), and all the words, sorted, joined by newlines (for prefixes and
+    fuzzy matching). Small to store and quick to load."""
+    ordered = sorted(words_)
+    groups: dict[str, list[str]] = {}
+    for w in ordered:
+        s = stem(w)
         if s:
-            append(s)
-    return out
+            groups.setdefault(s, []).append(w)
+    special = {s: tuple(g) for s, g in groups.items() if g != [s]}
+    return special, "\n".join(ordered)
 
 
-def prefixes(text: str, longest: int = PREFIX_MAX) -> Counter[str]:
-    """Edge n-grams (1..longest chars) of the indexed words, counted; words
-    longer than ``longest`` are also counted whole (for long prefixes)."""
-    counts = Counter(words(text))
-    grams: Counter[str] = Counter()
-    for w, n in counts.items():
-        for i in range(1, min(len(w), longest) + 1):
-            grams[w[:i]] += n
-        if len(w) > longest:
-            grams[w] += n
-    return grams
+def pairs(stems: list[str], common: frozenset[str]) -> list[str]:
+    """Bigrams "a b" of adjacent stems that are both common (see ``pairs``)."""
+    return [f"{a} {b}" for a, b in pairwise(stems) if a in common and b in common]
+
+
+def day_ordinal(day: str) -> int:
+    """Date ordinal of "YYYY-MM-DD" (0 if the caller passed something else)."""
+    try:
+        return dt.date.fromisoformat(day[:10]).toordinal()
+    except ValueError:
+        return 0
+
+
+def newest_key(day: str, updated: float) -> int:
+    """Sort key for "newest first": the day, then the update time."""
+    return (day_ordinal(day) << 32) | (int(updated) & 0xFFFFFFFF)
+
+
+def doc_fields(doc: IndexDoc, common: frozenset[str]) -> dict[str, Any]:
+    """The keyword arguments for ``writer.add_document`` of one document.
+
+    Used by both the bulk rebuild and incremental updates, so both write the
+    exact same postings. A (body, title) pair of Counters is a field whose
+    title occurrences weigh TITLE_BOOST (see :class:`TermsField`).
+    """
+    tstems, twords, tgrams = _analyze_all(doc.title)
+    bstems, bwords, bgrams = _analyze_all(doc.body)
+    return {
+        "key": doc.key,
+        "kinds": [k.lower() for k in doc.kinds],
+        "title": twords,
+        "_stored_title": doc.title,
+        "body": bwords,
+        "prefix": bgrams,
+        "tprefix": tgrams,
+        "pairs": (Counter(pairs(bstems, common)), Counter(pairs(tstems, common))),
+        "tags": [t.lower().lstrip("#") for t in doc.tags],
+        "source": analyze(doc.source),
+        "day": doc.day,
+        "newest": newest_key(doc.day, doc.updated),
+        "seq": seq_bytes(tstems) + _SEP_BYTES + seq_bytes(bstems),
+    }
+
+
+def common_terms(docs: Iterable[IndexDoc], fraction: float = COMMON_DF) -> frozenset[str]:
+    """Stems present in at least ``fraction`` of ``docs`` (a rebuild's sample).
+
+    Only performance depends on this choice, never results: a phrase uses the
+    ``pairs`` field only if both stems are in the set the index was built with.
+    """
+    df: Counter[str] = Counter()
+    n = 0
+    for d in docs:
+        n += 1
+        df.update(set(analyze(d.title)) | set(analyze(d.body)))
+    if n < 20:
+        return frozenset()
+    return frozenset(t for t, c in df.items() if c >= fraction * n)
 
 
 class PkmAnalyzer(Tokenizer):
-    """Whoosh-compatible analyzer that yields exactly the terms of :func:`analyze`.
+    """Whoosh-compatible analyzer yielding exactly the terms of :func:`words`
+    (or of :func:`analyze` if ``stemmed``).
 
-    The fields index through :func:`analyze` directly; this exists so the
-    schema is a normal Whoosh schema (``process_text``, highlighting, tests).
+    Indexing does not use it (see module docstring); it makes the schema a
+    normal Whoosh schema (``field.process_text``, tests).
     """
 
-    is_morph = True
+    def __init__(self, stemmed: bool = False) -> None:
+        self.stemmed = stemmed
+        self.is_morph = stemmed
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PkmAnalyzer) and other.stemmed == self.stemmed
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __call__(  # type: ignore[override]
         self,
@@ -144,70 +306,85 @@ class PkmAnalyzer(Tokenizer):
             s = stem(m.group())
             if not s:
                 continue
-            t.text = s
-            t.boost = 1.0
-            t.stopped = False
+            t.text, t.boost, t.stopped = (s if self.stemmed else m.group()), 1.0, False
             if keeporiginal:
                 t.original = m.group()
             if positions:
                 t.pos = pos
             if chars:
-                t.startchar = start_char + m.start()
-                t.endchar = start_char + m.end()
+                t.startchar, t.endchar = start_char + m.start(), start_char + m.end()
             pos += 1
             yield t
 
 
-def _encode_positions(poslist: list[int]) -> bytes:
-    """Same bytes as ``formats.Positions().encode`` (delta-coded, pickled)."""
-    deltas = []
-    base = 0
-    for p in poslist:
-        deltas.append(p - base)
-        base = p
-    return pack_uint(len(deltas)) + dumps(deltas, 2)
+class TermsField(fields.FieldType):
+    """A scorable field whose value is already analysed.
 
+    The value is a list of terms (one per occurrence), a Counter, a set
+    (every weight 1: prefix grams), a plain string (analysed with
+    :func:`analyze`), or a (body, title) pair of Counters where a title
+    occurrence weighs TITLE_BOOST. Postings carry the weight and no positions
+    (the Existence format stores no per-posting value; W3 blocks keep weights).
+    """
 
-class StemmedText(fields.FieldType):
-    """Scorable stemmed text; ``index()`` bypasses the Token pipeline."""
+    def __init__(self, stored: bool = False, weighted: bool = True, stemmed: bool = False) -> None:
+        analyzer = PkmAnalyzer(stemmed)
+        super().__init__(formats.Existence(), analyzer, scorable=True, stored=stored)
+        self.weighted = weighted
+        self.stemmed = stemmed
 
-    def __init__(self, positions: bool = True, stored: bool = False) -> None:
-        fmt = formats.Positions() if positions else formats.Frequency()
-        super().__init__(fmt, PkmAnalyzer(), scorable=True, stored=stored)
-        self.positions = positions
+    def postings(self, value: Any) -> tuple[Collection[str], Iterable[int] | None, int]:
+        """(terms, their integer weights or None for all 1, field length): the
+        bulk writer's input. Terms are distinct; weights in the same order.
+        An unweighted field (prefix grams) counts each distinct term once."""
+        if not self.weighted or isinstance(value, set | frozenset):
+            terms = value if isinstance(value, set | frozenset) else set(self._counts(value))
+            return terms, None, len(terms)
+        if isinstance(value, str):
+            value = analyze(value) if self.stemmed else words(value)
+        if isinstance(value, tuple):
+            body, title = value
+            merged = Counter(body)
+            for t, n in title.items():
+                merged[t] += TITLE_BOOST * n
+            length = sum(body.values()) + sum(title.values())
+            return merged, map(min, merged.values(), repeat(MAX_WEIGHT)), length
+        counts = self._counts(value)
+        return counts, map(min, counts.values(), repeat(MAX_WEIGHT)), sum(counts.values())
+
+    def _counts(self, value: Any) -> Counter[str]:
+        if isinstance(value, str):
+            value = analyze(value) if self.stemmed else words(value)
+        return value if isinstance(value, Counter) else Counter(value)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        terms = analyze(value)
-        if self.positions:
-            poses: defaultdict[str, list[int]] = defaultdict(list)
-            for i, t in enumerate(terms):
-                poses[t].append(i)
-            for t, pl in poses.items():
-                n = len(pl)
-                yield t.encode("utf-8"), n, float(n), _encode_positions(pl)
+        """Whoosh's writer path (updates): same terms and weights as
+        :meth:`postings`; ``freq`` sums to the same field length."""
+        terms, weights, _ = self.postings(value)
+        if weights is None:
+            for t in terms:
+                yield t.encode("utf-8"), 1, 1.0, b""
+            return
+        if isinstance(value, tuple):
+            body, title = value
+            freqs: Mapping[str, int] = {t: body.get(t, 0) + title.get(t, 0) for t in terms}
         else:
-            for t, n in Counter(terms).items():
-                yield t.encode("utf-8"), n, float(n), pack_uint(n)
+            freqs = terms  # type: ignore[assignment]  # the Counter itself
+        for t, w in zip(terms, weights, strict=True):
+            yield t.encode("utf-8"), freqs[t], float(w), b""
 
 
-class PrefixText(fields.FieldType):
-    """Edge n-grams of unstemmed words (see :func:`prefixes`), with frequencies
-    so a prefix query is ranked by BM25 like a word."""
-
-    def __init__(self, longest: int = PREFIX_MAX) -> None:
-        super().__init__(formats.Frequency(), PkmAnalyzer(), scorable=True)
-        self.longest = longest
-
-    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        for g, n in prefixes(value, self.longest).items():
-            yield g.encode("utf-8"), n, float(n), pack_uint(n)
-
-
-class Keywords(fields.FieldType):
-    """Exact, unscored keywords given as a sequence (tags, kinds)."""
+class KeywordsField(fields.FieldType):
+    """Exact, unscored keywords given as a list (tags, kinds)."""
 
     def __init__(self, stored: bool = False) -> None:
-        super().__init__(formats.Existence(), None, stored=stored)
+        super().__init__(formats.Existence(), None, scorable=False, stored=stored)
+
+    weighted = False
+
+    @staticmethod
+    def postings(value: Any) -> tuple[Collection[str], Iterable[int] | None, int]:
+        return set(value), None, 0
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         for v in set(value):
@@ -218,14 +395,15 @@ def build_schema() -> fields.Schema:
     """The schema; changing it (or the analysis) requires bumping INDEX_VERSION."""
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
-        kinds=Keywords(stored=True),
-        title=StemmedText(stored=True),
-        body=StemmedText(),
-        tprefix=PrefixText(),
-        bprefix=PrefixText(),
-        tags=Keywords(),
-        source=StemmedText(),
-        dayn=fields.NUMERIC(int, bits=32, signed=False),
+        kinds=KeywordsField(stored=True),
+        title=TermsField(stored=True),
+        body=TermsField(),
+        prefix=TermsField(weighted=False),
+        tprefix=TermsField(weighted=False),
+        pairs=TermsField(),
+        tags=KeywordsField(),
+        source=TermsField(stemmed=True),
         day=fields.STORED(),
-        newest=fields.COLUMN(columns.NumericColumn("q")),
+        newest=fields.COLUMN(columns.NumericColumn("q", default=0)),
+        seq=fields.COLUMN(columns.VarBytesColumn()),
     )

@@ -1,0 +1,273 @@
+"""Search benchmark: pkm's SearchIndex vs Whoosh at its defaults vs SQLite FTS5.
+
+    python tests/benchmarks/search.py [--docs 20000] [--queries 120]
+
+Builds the synthetic corpus of ``shared/bench/corpus.py`` (half journal
+entries, half feed items) and, in one run, for each engine: bulk indexing
+speed, then the latency of every query of the mix (top 20 hits *with*
+highlighted snippets). Human-readable lines first; the last line of stdout is
+one JSON object with docs/s and p50/p95/max per engine.
+
+Not collected by pytest (``norecursedirs``): it takes minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import math
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from pkm.core.search import IndexDoc, SearchIndex  # noqa: E402
+
+QUERY_TYPES = ("common word", "mid word", "two words", "phrase", "prefix", "tag + word")
+#: whoosh_default stops running queries once it has spent this long on them.
+WHOOSH_QUERY_BUDGET_S = 120.0
+
+
+def load_corpus_module() -> ModuleType:
+    """shared/bench/corpus.py beside the repo, or the file named by PKM_CORPUS."""
+    candidates = [Path(__file__).resolve().parents[3] / "shared/bench/corpus.py"]
+    if os.environ.get("PKM_CORPUS"):
+        candidates.insert(0, Path(os.environ["PKM_CORPUS"]))
+    for path in candidates:
+        if path.is_file():
+            spec = importlib.util.spec_from_file_location("pkm_bench_corpus", path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    sys.exit(
+        "Cannot find the benchmark corpus generator (looked for "
+        + ", ".join(str(p) for p in candidates)
+        + "): set PKM_CORPUS to the path of corpus.py."
+    )
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile (p95 of 120 values is the 114th smallest)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def summary(times_ms: Sequence[float], docs_per_s: float) -> dict[str, float]:
+    return {
+        "index_docs_per_s": round(docs_per_s, 1),
+        "p50_ms": round(statistics.median(times_ms), 2) if times_ms else float("nan"),
+        "p95_ms": round(percentile(times_ms, 95), 2) if times_ms else float("nan"),
+        "max_ms": round(max(times_ms), 2) if times_ms else float("nan"),
+    }
+
+
+def to_index_doc(i: int, d: Mapping[str, Any]) -> IndexDoc:
+    if d["kind"] == "journal":
+        return IndexDoc(
+            f"entry:{i}", ("entry", "daily"), d["title"], d["body"], d["day"], tuple(d["tags"])
+        )
+    return IndexDoc(
+        f"item:{i}", ("item",), d["title"], d["body"], d["day"], (), f"Feed {d['feed']}"
+    )
+
+
+def time_queries(
+    run: Callable[[str], object], queries: Sequence[str], budget_s: float | None = None
+) -> list[float]:
+    times: list[float] = []
+    spent = 0.0
+    for query in queries:
+        if budget_s is not None and spent > budget_s:
+            break
+        t0 = time.perf_counter()
+        run(query)
+        dt = time.perf_counter() - t0
+        spent += dt
+        times.append(dt * 1000)
+    return times
+
+
+# -- engines ---------------------------------------------------------------
+
+
+def bench_pkm(docs: list[IndexDoc], queries: list[str], tmp: Path) -> tuple[dict, list[float]]:
+    db = sqlite3.connect(tmp / "bodies.db", check_same_thread=False)
+    db.execute("CREATE TABLE bodies (key TEXT PRIMARY KEY, body TEXT)")
+    with db:
+        db.executemany("INSERT INTO bodies VALUES (?, ?)", ((d.key, d.body) for d in docs))
+
+    def fetch_text(keys: Sequence[str]) -> dict[str, str]:
+        marks = ",".join("?" * len(keys))
+        sql = f"SELECT key, body FROM bodies WHERE key IN ({marks})"
+        return dict(db.execute(sql, list(keys)).fetchall())
+
+    index = SearchIndex(tmp / "pkm-index")
+    t0 = time.perf_counter()
+    n = index.rebuild(docs, total=len(docs))
+    rate = n / (time.perf_counter() - t0)
+    times = time_queries(lambda q: index.search(q, limit=20, fetch_text=fetch_text), queries)
+
+    # incremental update latency on the full index: replace one doc, then delete one
+    update_ms = []
+    for i in range(20):
+        d = docs[i * 97 % len(docs)]
+        changed = IndexDoc(d.key, d.kinds, d.title, d.body + " zebra", d.day, d.tags, d.source)
+        t0 = time.perf_counter()
+        index.update([changed])
+        update_ms.append((time.perf_counter() - t0) * 1000)
+    t0 = time.perf_counter()
+    index.update(delete_keys=[docs[1].key])
+    delete_ms = (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    hits = index.search("zebra", limit=20, fetch_text=fetch_text)
+    after_ms = (time.perf_counter() - t0) * 1000
+    print(
+        f"pkm update(): 1 doc p50 {statistics.median(update_ms):.1f} ms, "
+        f"max {max(update_ms):.1f} ms over 20 commits; delete 1 doc {delete_ms:.1f} ms; "
+        f"next search {after_ms:.1f} ms ({hits.total} hits)"
+    )
+    index.close()
+    db.close()
+    return summary(times, rate), times
+
+
+def bench_whoosh_default(
+    raw: list[dict], queries: list[str], tmp: Path
+) -> tuple[dict, list[float]]:
+    from whoosh import fields, index
+    from whoosh.qparser import MultifieldParser
+
+    schema = fields.Schema(
+        key=fields.ID(stored=True),
+        title=fields.TEXT(stored=True),
+        body=fields.TEXT(stored=True),
+        tag=fields.KEYWORD(),
+    )
+    (tmp / "whoosh-default").mkdir()
+    ix = index.create_in(str(tmp / "whoosh-default"), schema)
+    t0 = time.perf_counter()
+    writer = ix.writer()
+    for i, d in enumerate(raw):
+        writer.add_document(key=str(i), title=d["title"], body=d["body"], tag=" ".join(d["tags"]))
+    writer.commit()
+    rate = len(raw) / (time.perf_counter() - t0)
+    parser = MultifieldParser(["title", "body"], schema)
+    searcher = ix.searcher()
+
+    def run(q: str) -> None:
+        results = searcher.search(parser.parse(q), limit=20)
+        for hit in results:
+            hit.highlights("body")
+
+    times = time_queries(run, queries, WHOOSH_QUERY_BUDGET_S)
+    if len(times) < len(queries):
+        print(
+            f"whoosh_default: stopped after {len(times)} of {len(queries)} queries "
+            f"(query budget {WHOOSH_QUERY_BUDGET_S:.0f} s spent); figures cover those"
+        )
+    searcher.close()
+    return summary(times, rate), times
+
+
+def fts5_query(q: str) -> str:
+    """The mix in FTS5 syntax: words quoted, `tag:x word` -> a tags column filter."""
+    if q.startswith('"'):
+        return q  # "a b" is a phrase in FTS5 too
+    parts = []
+    for token in q.split():
+        if token.startswith("tag:"):
+            parts.append(f'tags : "{token[4:]}"')
+        elif token.endswith("*"):
+            parts.append(f'"{token[:-1]}" *')
+        else:
+            parts.append(f'"{token}"')
+    return " AND ".join(parts)
+
+
+def bench_fts5(raw: list[dict], queries: list[str], tmp: Path) -> tuple[dict, list[float]]:
+    db = sqlite3.connect(tmp / "fts5.db")
+    db.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(key UNINDEXED, title, body, tags, "
+        "tokenize='porter unicode61', prefix='2 3 4')"
+    )
+    t0 = time.perf_counter()
+    with db:
+        db.executemany(
+            "INSERT INTO docs VALUES (?, ?, ?, ?)",
+            ((str(i), d["title"], d["body"], " ".join(d["tags"])) for i, d in enumerate(raw)),
+        )
+    rate = len(raw) / (time.perf_counter() - t0)
+    sql = (
+        "SELECT key, highlight(docs, 1, '<b>', '</b>'), "
+        "snippet(docs, 2, '<b>', '</b>', '…', 30) FROM docs WHERE docs MATCH ? "
+        "ORDER BY bm25(docs, 0.0, 3.0, 1.0, 0.0) LIMIT 20"
+    )
+    times = time_queries(lambda q: db.execute(sql, (fts5_query(q),)).fetchall(), queries)
+    db.close()
+    return summary(times, rate), times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=20000, help="half journal, half items")
+    parser.add_argument("--queries", type=int, default=120)
+    args = parser.parse_args()
+
+    corpus = load_corpus_module()
+    started = t0 = time.perf_counter()
+    raw = list(corpus.documents(args.docs // 2, args.docs - args.docs // 2))
+    queries = list(corpus.queries(args.queries))
+    docs = [to_index_doc(i, d) for i, d in enumerate(raw)]
+    print(f"corpus: {len(raw)} docs, {len(queries)} queries ({time.perf_counter() - t0:.1f} s)")
+    # The corpus objects live for the whole run: keep the garbage collector from
+    # re-scanning them during timed sections (equally for every engine).
+    gc.freeze()
+
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="pkm-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        results["pkm"], pkm_times = bench_pkm(docs, queries, tmp)
+        results["fts5"], _ = bench_fts5(raw, queries, tmp)
+        results["whoosh_default"], _ = bench_whoosh_default(raw, queries, tmp)
+
+    for name in ("pkm", "whoosh_default", "fts5"):
+        r = results[name]
+        print(
+            f"{name:15} index {r['index_docs_per_s']:8.0f} docs/s   "
+            f"p50 {r['p50_ms']:8.1f} ms   p95 {r['p95_ms']:8.1f} ms   max {r['max_ms']:8.1f} ms"
+        )
+    pkm = results["pkm"]
+    for other in ("whoosh_default", "fts5"):
+        o = results[other]
+        print(
+            f"pkm vs {other} (>1 = pkm better): "
+            f"indexing x{pkm['index_docs_per_s'] / o['index_docs_per_s']:.2f}, "
+            f"p50 x{o['p50_ms'] / pkm['p50_ms']:.2f}, p95 x{o['p95_ms'] / pkm['p95_ms']:.2f}, "
+            f"max x{o['max_ms'] / pkm['max_ms']:.2f}"
+        )
+    for k, label in enumerate(QUERY_TYPES):
+        ts = pkm_times[k :: len(QUERY_TYPES)]
+        if ts:
+            print(
+                f"pkm {label:12} p50 {statistics.median(ts):6.1f} ms   "
+                f"p95 {percentile(ts, 95):6.1f} ms   max {max(ts):6.1f} ms"
+            )
+    print(f"total run time {time.perf_counter() - started:.0f} s")
+    ordered = {name: results[name] for name in ("pkm", "whoosh_default", "fts5")}
+    print(json.dumps({"docs": len(raw), **ordered}))
+
+
+if __name__ == "__main__":
+    main()
