@@ -14,7 +14,7 @@ from whoosh.scoring import BM25F
 
 from pkm.core.errors import QueryError
 from pkm.core.search import INDEX_VERSION, IndexDoc, SearchIndex, SearchResults
-from pkm.core.search import index as search_index
+from pkm.core.search import bulk as search_bulk
 from pkm.core.search.index import VERSION_FILE, _BulkWriter
 from pkm.core.search.query import Word, parse
 from pkm.core.search.schema import (
@@ -458,7 +458,7 @@ def test_bulk_writer_writes_what_whoosh_writer_writes(
 ) -> None:
     """The rebuild fast path and Whoosh's own writer (used by update())
     produce identical postings, lengths, stored fields and columns."""
-    monkeypatch.setattr(search_index, "COMPACT_DOCS", 97)  # compact mid-way too
+    monkeypatch.setattr(search_bulk, "COMPACT_DOCS", 97)  # compact mid-way too
     docs = DOCS * 3 + [
         IndexDoc(f"k{i}", ("entry",), "x y", "x " * i, "2024-01-01") for i in range(700)
     ]
