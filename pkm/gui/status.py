@@ -88,10 +88,11 @@ class StatusArea(QWidget):
             log.error("unexpected error", exc_info=exc)
         self.show_error(describe_error(exc))
 
-    def show_undo(self, text: str, undo: Callable[[], None]) -> None:
-        """A message with an Undo button (e.g. after moving an entry to the trash)."""
+    def show_undo(self, text: str, undo: Callable[[], None], label: str = "Undo") -> None:
+        """A message with one button: Undo (after a trash), or e.g. Open (after a clip)."""
         self._set(text, error=False)
         self._undo = undo
+        self.undo_button.setText(label)
         self.undo_button.setVisible(True)
         self._clear_timer.start(UNDO_MS)
 

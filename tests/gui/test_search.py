@@ -107,8 +107,8 @@ class _FakeHit:
 
 def test_feed_items_are_handed_to_seek_with_open_item(main_window):
     o, qtbot = main_window, main_window.qtbot
-    o.window.open_hit(_FakeHit("item:4"))  # no Seek stage listening yet
-    assert "next update" in o.window.status.message.text()
+    o.window.open_hit(_FakeHit("item:4"))  # Seek listens: an unknown item is explained
+    qtbot.waitUntil(lambda: "There is no item 4" in o.window.status.message.text())
     with qtbot.waitSignal(o.window.open_item) as blocker:
         o.window.open_item.connect(lambda _id: None)
         o.window.open_hit(_FakeHit("item:4"))

@@ -37,10 +37,10 @@ def test_three_stages_switch_with_ctrl_1_2_3_and_the_sidebar(main_window):
     assert w.current_stage().key == "sense"
     qtbot.keyClick(main_window.editor.text, Qt.Key.Key_1, CTRL)
     assert w.current_stage().key == "seek"
-    assert "coming in the next update" in _texts(w.stages["seek"])
+    assert "No feeds yet" in _texts(w.stages["seek"])
     qtbot.keyClick(w.search, Qt.Key.Key_3, CTRL)
     assert w.current_stage().key == "share"
-    assert "coming in the next update" in _texts(w.stages["share"])
+    assert "Add a target to begin" in _texts(w.stages["share"])
     qtbot.mouseClick(w.stage_button("sense"), Qt.MouseButton.LeftButton)
     assert w.current_stage().key == "sense"
     assert w.stage_button("sense").isChecked()

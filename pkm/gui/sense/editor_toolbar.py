@@ -70,13 +70,13 @@ class EditorToolbar(QToolBar):
 
         spacer = QWidget(self)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.addWidget(spacer)
+        self._spacer_action = self.addWidget(spacer)
         self.trash_action = self.addAction("Move to trash", self.move_to_trash)
         self.trash_action.setToolTip("Move this entry to the trash (you can undo)")
 
     def add_share_widget(self, widget: QWidget) -> None:
-        """Where the Share stage puts its Publish button (before the trash)."""
-        self.insertWidget(self.trash_action, widget)
+        """Where the Share stage puts its Publish button: with Export and Copy, far from the trash."""
+        self.insertWidget(self._spacer_action, widget)
 
     # ---- actions ------------------------------------------------------------------
 

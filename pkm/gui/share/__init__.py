@@ -1,40 +1,31 @@
-"""Share: publishing targets and the publish log.
+"""Share: publishing targets, the publish log, and the Publish button in the editor.
 
-TEMPORARY stand-in: the publishing core is being written; the next update
-replaces this module's ``create_stage`` with the real stage (and adds the
-Publish button to the Sense editor's toolbar and a Targets settings page).
+``create_stage`` builds one :class:`ShareController` for the window (shared
+by the stage, the Publish button and the Targets settings page), puts the
+Publish button on the Sense editor's toolbar when Sense is there (it is
+created before Share, see ``app.build_window``), and adds the Targets page
+to Settings.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout
-
-from pkm.gui.placeholder import placeholder_page
-from pkm.gui.stage import GuiContext, Stage
-
-
-class ShareStage(Stage):
-    key = "share"
-    title = "Share"
-    subtitle = "Publish what you learned"
-    tooltip = "Publish reflections to your blog or team network (Ctrl+3)"
-
-    def __init__(self, ctx: GuiContext) -> None:
-        super().__init__(ctx)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(
-            placeholder_page(
-                "Share: coming in the next update",
-                [
-                    "Here you will publish a reflection to your blog or team network in one click,",
-                    "and see where each one went in the publish log.",
-                    "Today you can export an entry (Markdown, HTML, PDF) or copy it as rich text",
-                    "from the editor's toolbar in Sense.",
-                ],
-            )
-        )
+from pkm.gui.stage import GuiContext, SettingsPage, Stage
 
 
 def create_stage(ctx: GuiContext) -> Stage:
-    return ShareStage(ctx)
+    from pkm.gui.share.controller import ShareController
+    from pkm.gui.share.publish_button import install
+    from pkm.gui.share.settings_page import TargetsPage
+    from pkm.gui.share.stage import ShareStage
+
+    share = ShareController(ctx, ctx.window)
+    stage = ShareStage(ctx, share)
+    sense = ctx.window.stages.get("sense")
+    editor = getattr(sense, "editor", None)
+    if editor is not None and hasattr(editor, "toolbar"):
+        stage.publish_button = install(share, editor)
+    ctx.settings_pages.append(SettingsPage("Targets", lambda c: TargetsPage(c, share)))
+    return stage
+
+
+__all__ = ["create_stage"]

@@ -1,0 +1,143 @@
+"""Screenshots of Share: the stage with targets and a publish log, and the Publish menu.
+
+Saved to a temp folder on every run (so this keeps working); with
+PKM_SCREENSHOTS=1 they are written to docs/screenshots/ for the README.
+The publications are real (made through the core against the local
+doubles); only the addresses are then rewritten to what a reader would see
+instead of 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QSize
+from PySide6.QtGui import QPainter
+
+from pkm.core.workspace import Workspace
+from tests.gui import share_helpers as h
+from tests.gui.scenes import fill
+from tests.gui.test_screenshots import _not_blank, _target
+from tests.publish import doubles
+
+micropub = h.micropub
+webhooks = h.webhooks
+NOW = dt.datetime(2026, 11, 22, 9, 30, tzinfo=dt.UTC)
+BLOG = "https://blog.northwind.example"
+
+
+def _scene(ws: Workspace, clock, micropub: doubles.Micropub, webhooks: doubles.Webhooks) -> None:
+    pub = ws.publishing
+    pub.add_target("company-blog", "micropub", url=micropub.url, secret=h.MICROPUB_TOKEN)
+    pub.add_target("leadership", "mattermost", secret=webhooks.url + webhooks.MATTERMOST)
+    pub.add_target("all-hands", "slack", secret=webhooks.url + webhooks.SLACK)
+    pub.add_target("intranet", "folder", url=str(ws.home.parent / "intranet"))
+    by_title = {e.title: e.id for e in ws.journal.list(limit=100)}
+    steps = [
+        ("2026-11-18T16:10", "Pricing review with finance", "intranet"),
+        ("2026-11-20T18:40", "Customer council", "company-blog"),
+        ("2026-11-20T18:45", "Customer council", "leadership"),
+        ("2026-11-21T11:05", "Board offsite prep", "intranet"),
+        ("2026-11-21T19:30", "Customer council", "company-blog"),  # an update
+        ("2026-11-22T08:50", "Team update draft", "all-hands"),
+        ("2026-11-22T09:05", "Team update draft", "company-blog"),
+    ]
+    for at, title, target in steps:
+        clock.now = dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC)
+        pub.publish(by_title[title], target)
+    clock.now = NOW
+    with ws.store.transaction() as conn:
+        conn.execute("UPDATE publish_targets SET url = ? WHERE name = 'company-blog'", (BLOG,))
+        conn.execute(
+            "UPDATE publish_targets SET url = 'https://chat.northwind.example/hooks/***' "
+            "WHERE name = 'leadership'"
+        )
+        conn.execute(
+            "UPDATE publish_targets SET url = 'https://hooks.slack.com/services/***' "
+            "WHERE name = 'all-hands'"
+        )
+        conn.execute(
+            "UPDATE publish_targets SET url = '/Users/anna/Intranet/reflections' "
+            "WHERE name = 'intranet'"
+        )
+        for title, slug in [
+            ("Customer council", "customer-council-simpler-plans"),
+            ("Team update draft", "what-i-took-from-this-week"),
+        ]:
+            conn.execute(
+                "UPDATE publications SET url = ? WHERE entry_id = ? AND url LIKE 'http://127.%'",
+                (f"{BLOG}/2026/11/{slug}", by_title[title]),
+            )
+
+
+def _open(open_window, tmp_path: Path, clock, micropub, webhooks):
+    home = tmp_path / "ws"
+    with Workspace(home, clock=clock) as ws:
+        fill(ws)
+        _scene(ws, clock, micropub, webhooks)
+    o = open_window(home)
+    o.window.resize(QSize(1440, 900))
+    o.qtbot.waitUntil(lambda: o.window.ops.index_status == "ready", timeout=20_000)
+    return o
+
+
+def test_share_screenshot(open_window, tmp_path, clock, micropub, webhooks):
+    o = _open(open_window, tmp_path, clock, micropub, webhooks)
+    o.window.show_stage("share")
+    stage = o.window.stages["share"]
+    o.qtbot.waitUntil(lambda: stage.log.tree.topLevelItemCount() == 6)
+    o.qtbot.waitUntil(lambda: stage.targets_panel.card("intranet") is not None)
+    o.qtbot.wait(150)
+    path = _target(tmp_path) / "share.png"
+    assert o.window.grab().save(str(path))
+    _not_blank(path)
+
+
+def test_publish_menu_screenshot(open_window, tmp_path, clock, micropub, webhooks):
+    o = _open(open_window, tmp_path, clock, micropub, webhooks)
+    o.qtbot.waitUntil(
+        lambda: o.editor.entry is not None and "Streak" in o.sense.day_panel.streak.text()
+    )
+    note = next(e for e in o.ws.journal.list(limit=50) if e.title == "Customer council")
+    o.window.open_entry.emit(note.id)
+    o.qtbot.waitUntil(lambda: o.editor.entry_id == note.id)
+    button = h.button_of(o)
+    o.qtbot.waitUntil(lambda: button.loaded and button.action_for("intranet") is not None)
+    o.qtbot.waitUntil(lambda: "Five customers" in o.editor.preview.toPlainText())
+    menu = button.menu_
+    # Where a real screen would put it: below the button, inside the window's right edge.
+    below = button.mapToGlobal(QPoint(0, button.height()))
+    right = o.window.geometry().right() - menu.sizeHint().width() - 12
+    menu.popup(QPoint(min(below.x(), right), below.y()))
+    o.qtbot.waitUntil(menu.isVisible)
+    o.qtbot.wait(150)
+    shot = o.window.grab()
+    p = QPainter(shot)
+    p.drawPixmap(menu.geometry().topLeft() - o.window.geometry().topLeft(), menu.grab())
+    p.end()
+    menu.hide()
+    path = _target(tmp_path) / "publish.png"
+    assert shot.save(str(path))
+    _not_blank(path)
+
+
+def test_preview_dialog_renders(open_window, tmp_path, clock, micropub, webhooks):
+    """The first-publish preview over the editor (kept in the temp folder: not in the README)."""
+    o = _open(open_window, tmp_path, clock, micropub, webhooks)
+    note = next(e for e in o.ws.journal.list(limit=50) if e.title == "Board offsite prep")
+    o.window.open_entry.emit(note.id)
+    o.qtbot.waitUntil(lambda: o.editor.entry_id == note.id)
+    h.click_menu_item(o, target="company-blog")
+    share = h.share_of(o)
+    o.qtbot.waitUntil(lambda: share.preview_dialog is not None, timeout=10_000)
+    dialog = share.preview_dialog
+    o.qtbot.waitUntil(dialog.isVisible)
+    assert "Publishing again later updates this same post." in dialog.notes.text()
+    o.qtbot.wait(150)
+    shot = o.window.grab()
+    p = QPainter(shot)
+    p.drawPixmap(dialog.geometry().topLeft() - o.window.geometry().topLeft(), dialog.grab())
+    p.end()
+    assert shot.save(str(tmp_path / "publish-preview.png"))
+    dialog.reject()
