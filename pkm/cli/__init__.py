@@ -30,11 +30,8 @@ def cli(ctx: click.Context, home: str | None) -> None:
     ctx.obj = AppContext(home)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
-        try:
-            from pkm.gui.app import run
-        except ImportError:
-            click.echo(ctx.get_help())
-            return
+        from pkm.gui.app import run  # a failure here is reported, never hidden behind --help
+
         ctx.exit(run(ctx.obj.home_path()))
 
 

@@ -28,6 +28,10 @@ def _folder_id(app: AppContext, name: str | None) -> int | None:
 # ---- feeds ------------------------------------------------------------------------------
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 @click.group()
 def feeds() -> None:
     """Seek: subscribe to feeds, organize them, refresh them."""
@@ -137,7 +141,8 @@ def refresh(app: AppContext, feed_ids, due, as_json) -> None:
     for r in report.results:
         click.echo(f"{r.feed_id:>5}  {r.title}: {r.describe()}")
     click.echo(
-        f"{len(report.results)} feeds, {report.new} new items, {report.errors} with errors."
+        f"{_count(len(report.results), 'feed')}, {_count(report.new, 'new item')}, "
+        f"{report.errors} with errors."
         + (f" Purged {report.purged} old read items." if report.purged else "")
     )
 
