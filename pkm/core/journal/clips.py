@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 
+from pkm.core.changes import Change
+from pkm.core.clock import Clock, iso
 from pkm.core.db import Store
-from pkm.core.journal.model import Clip, ClipSource
+from pkm.core.journal.entries import save_in
+from pkm.core.journal.model import Clip, ClipSource, Entry
+from pkm.core.journal.rows import get_entry
 
 
 def attribution(source: ClipSource) -> str:
@@ -43,6 +47,22 @@ def record_clip(
         ),
     )  # fmt: skip
     return int(cur.lastrowid)
+
+
+def add_clip(
+    store: Store, clock: Clock, entry_id: int, quote: str, source: ClipSource
+) -> tuple[Entry, Change]:
+    """Quote a passage into the entry, keeping its source as data as well as in the text."""
+    # One transaction: the quote in the text and its source record land together.
+    with store.transaction() as conn:
+        target = get_entry(store, entry_id)
+        body = append_quote(target.body, quote, source)
+        change = save_in(
+            conn, store, clock, target.id, None, body, None, force_revision=False, reason="clip"
+        )
+        record_clip(conn, target.id, quote, source, iso(clock()))
+    change.entries.add(target.id)
+    return get_entry(store, target.id), change
 
 
 def clips_for(store: Store, entry_id: int) -> list[Clip]:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pkm.core.errors import BadInput
+
 KINDS = ("daily", "note", "clip")
+
+
+def check_kind(kind: str) -> None:
+    """Refuse an unknown kind with the list of known ones (filters and new entries alike)."""
+    if kind not in KINDS:
+        raise BadInput(f"'{kind}' is not a kind of entry. Use one of: {', '.join(KINDS)}.")
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from pkm.core.clock import iso, parse_iso
+from pkm.core.clock import Clock, iso, parse_iso
 from pkm.core.db import Store
+from pkm.core.errors import NotFound
 from pkm.core.journal.model import Revision
+from pkm.core.journal.rows import get_entry
 
 REVISION_INTERVAL = dt.timedelta(minutes=5)
 KEEP_PER_ENTRY = 200  # oldest revisions beyond this are pruned
@@ -66,13 +68,26 @@ def keep(
     return True
 
 
+def snapshot(store: Store, clock: Clock, entry_id: int, *, reason: str) -> bool:
+    """Keep the entry's current text as a revision now (the editor calls this on close)."""
+    e = get_entry(store, entry_id)
+    with store.transaction() as conn:
+        return keep(
+            conn, store, e.id, e.title, e.body, e.updated, clock(), reason=reason, force=True
+        )
+
+
 def list_for(store: Store, entry_id: int) -> list[Revision]:
+    """The entry's revisions, newest first; trashed entries keep theirs."""
+    get_entry(store, entry_id, include_trashed=True)
     rows = store.query(
         "SELECT * FROM revisions WHERE entry_id = ? ORDER BY kept_at DESC, id DESC", (entry_id,)
     )
     return [_row(r) for r in rows]
 
 
-def get(store: Store, revision_id: int) -> Revision | None:
+def get(store: Store, revision_id: int) -> Revision:
     r = store.one("SELECT * FROM revisions WHERE id = ?", (revision_id,))
-    return _row(r) if r else None
+    if r is None:
+        raise NotFound(f"There is no revision {revision_id}.")
+    return _row(r)

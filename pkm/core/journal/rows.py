@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
 
 from pkm.core.db import Store
+from pkm.core.errors import NotFound
 from pkm.core.journal.model import Entry
 
 ENTRY_COLUMNS = "id, kind, day, title, body, created, updated, deleted_at"
@@ -66,3 +68,23 @@ def fetch_entries(
     order = {i: n for n, i in enumerate(ids)}
     out.sort(key=lambda e: order[e.id])
     return out
+
+
+def get_entry(store: Store, entry_id: int, *, include_trashed: bool = False) -> Entry:
+    """One entry; an unknown id is a NotFound that tells the user how to find the right one."""
+    found = fetch_entries(store, [entry_id], include_trashed=include_trashed)
+    if not found:
+        raise NotFound(
+            f"There is no journal entry {entry_id}. "
+            "List entries with 'pkm journal list' to see their ids."
+        )
+    return found[0]
+
+
+def daily_entry(store: Store, day: dt.date) -> Entry | None:
+    """The day's daily entry, if it was created and is not in the trash."""
+    r = store.one(
+        "SELECT id FROM entries WHERE kind = 'daily' AND day = ? AND deleted_at IS NULL",
+        (day.isoformat(),),
+    )
+    return get_entry(store, r["id"]) if r else None

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 
 from pkm.core.clock import parse_iso
 from pkm.core.db import Store
+from pkm.core.journal.derived import entry_key
+from pkm.core.journal.listing import count_entries
 from pkm.core.journal.model import Entry
 from pkm.core.journal.rows import ENTRY_COLUMNS, entries_from_rows, fetch_entries
 from pkm.core.markdown import to_plain
@@ -35,7 +37,7 @@ class EntryDocs:
         sources = _sources_by_entry(self._store, [e.id for e in entries])
         return [
             IndexDoc(
-                key=f"entry:{e.id}",
+                key=entry_key(e.id),
                 kinds=("entry", e.kind),
                 title=e.title,
                 body=to_plain(e.body),
@@ -65,7 +67,7 @@ class EntryDocs:
             yield from self._docs(entries_from_rows(self._store, rows))
 
     def count(self) -> int:
-        return int(self._store.scalar("SELECT COUNT(*) FROM entries WHERE deleted_at IS NULL"))
+        return count_entries(self._store)
 
     def texts(self, ids: Sequence[int]) -> dict[int, str]:
         marks = ",".join("?" * len(ids))
