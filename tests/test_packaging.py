@@ -80,7 +80,14 @@ def test_metainfo_matches_the_desktop_file_and_the_version() -> None:
     assert root.findtext("id") == APP_ID
     assert root.findtext("launchable[@type='desktop-id']") == DESKTOP.name
     assert root.findtext("metadata_license") == "CC0-1.0"
-    assert root.findtext("project_license") == "MIT"
+    project = pyproject()["project"]
+    assert root.findtext("project_license") == project["license"] == "MIT"
+    assert (ROOT / "LICENSE").is_file()
+    assert root.findtext("url[@type='homepage']") == project["urls"]["Homepage"]
+    assert root.findtext("url[@type='bugtracker']") == project["urls"]["Issues"]
+    # AppStream's rule for GitHub-hosted ids: io.github.<owner, - as _>.<Repo>
+    owner, repo = project["urls"]["Homepage"].removeprefix("https://github.com/").split("/")
+    assert APP_ID.lower() == f"io.github.{owner.replace('-', '_')}.{repo}".lower()
     versions = [r.get("version") for r in root.iterfind("releases/release")]
     assert versions[0] == pkm.__version__ == pyproject()["project"]["version"]
     assert root.findtext("provides/binary") == desktop_entry()["Exec"].split()[0]
