@@ -149,3 +149,22 @@ def test_defence_in_depth_feedparser_alone_expands_nothing_either():
         d = feedparser.parse(io.BytesIO(data(name)), sanitize_html=False)
         text = repr(d.feed) + repr(d.entries)
         assert "root:" not in text and "lollollol" not in text, name
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("maria@northwind.example (Maria Lopez)", "Maria Lopez"),
+        ("Maria Lopez <maria@northwind.example>", "Maria Lopez"),
+        ("editor@northwind.example", "editor@northwind.example"),  # nothing better to show
+        ("Maria Lopez (Northwind)", "Maria Lopez (Northwind)"),  # no address: as written
+    ],
+)
+def test_rss_author_shows_the_persons_name_not_their_address(raw, shown):
+    xml = (
+        '<rss version="2.0"><channel><title>T</title><item><title>A</title>'
+        f"<guid>a</guid><author>{raw.replace('<', '&lt;').replace('>', '&gt;')}</author>"
+        "</item></channel></rss>"
+    ).encode()
+    (item,) = parse_feed(xml, {"content-type": "application/rss+xml"}, URL).items
+    assert item.author == shown

@@ -31,6 +31,9 @@ from pkm.core.feeds.sanitize import (
 MAX_ITEMS = 1000  # newest first in practice; beyond this a "feed" is an archive dump
 MAX_GUID = 1000
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+# RSS 2.0's <author> is "email (Name)"; some feeds write "Name <email>".
+_EMAIL_THEN_NAME = re.compile(r"^\s*[^\s@()<>]+@[^\s()<>]+\s*\((?P<name>[^()]+)\)\s*$")
+_NAME_THEN_EMAIL = re.compile(r"^\s*(?P<name>[^<>@]+?)\s*<[^\s<>@]+@[^\s<>]+>\s*$")
 
 
 class NotAFeed(PkmError):
@@ -114,7 +117,7 @@ def _parse_xml(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
         raise _not_a_feed(url)
     feed = d.get("feed", {})
     site = absolute_url(feed.get("link", ""), url)
-    feed_author = feed.get("author", "") or ""
+    feed_author = _person_name(feed.get("author", "") or "")
     items = _unique(_xml_item(e, url, feed_author) for e in d.entries[:MAX_ITEMS])
     return ParsedFeed(
         title=plain_text(feed.get("title", "")),
@@ -129,7 +132,7 @@ def _xml_item(e, feed_url: str, feed_author: str) -> ParsedItem:
     raw, is_text = _best_content(e)
     html = text_to_html(raw) if is_text else raw
     title = e.get("title", "") or ""
-    author = e.get("author", "") or ""
+    author = _person_name(e.get("author", "") or "")
     if not author and e.get("authors"):
         author = (e.authors[0] or {}).get("name", "") or ""
     author = author or feed_author  # Atom: the feed's author writes entries without one
@@ -234,6 +237,15 @@ def _iso_date(text: str) -> str | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def _person_name(author: str) -> str:
+    """The reader shows a person, not an address: feedparser's own split of RSS's
+    "email (Name)" cuts names and addresses apart at the wrong place (".exam" + "ple")."""
+    for pattern in (_EMAIL_THEN_NAME, _NAME_THEN_EMAIL):
+        if m := pattern.match(author):
+            return m["name"].strip()
+    return author
 
 
 def _s(value: object) -> str:
