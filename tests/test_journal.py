@@ -4,6 +4,7 @@ import pytest
 
 from pkm.core.errors import BadInput, NotFound
 from pkm.core.journal import ClipSource
+from pkm.core.markdown import render
 
 
 def test_today_is_created_once_from_template(ws):
@@ -170,6 +171,15 @@ def test_clip_into_today_keeps_source_as_data(ws):
     )
     clips = ws.journal.clips(entry.id)
     assert clips[0].source.url == "https://example.com/boards" and clips[0].source.feed == "HBR"
+
+
+def test_what_is_typed_after_a_clip_is_a_new_paragraph_not_part_of_the_quote(ws):
+    src = ClipSource(title="Plans", url="https://example.com/plans", feed="Northwind")
+    entry, _ = ws.journal.add_clip(src, "Annual plans were stale by March.")
+    typed = entry.body + "Quarterly planning fits us too."  # the editor's cursor is at the end
+    html = render(typed)
+    assert html.rstrip().endswith("<p>Quarterly planning fits us too.</p>")
+    assert "Quarterly" not in html.split("</blockquote>")[0]
 
 
 def test_titles_for_completion(ws):

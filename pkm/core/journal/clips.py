@@ -30,9 +30,12 @@ def quote_block(quote: str, source: ClipSource) -> str:
 
 
 def append_quote(body: str, quote: str, source: ClipSource) -> str:
+    """The quote goes at the end, followed by an empty line: the editor opens with the
+    cursor at the end, and what is typed there must be a new paragraph, not a line that
+    Markdown folds into the quote."""
     block = quote_block(quote, source)
     body = body.rstrip("\n")
-    return f"{body}\n\n{block}\n" if body else f"{block}\n"
+    return f"{body}\n\n{block}\n\n" if body else f"{block}\n\n"
 
 
 def record_clip(
