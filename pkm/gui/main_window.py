@@ -76,7 +76,9 @@ class MainWindow(QMainWindow):
     def __init__(self, ws: Workspace) -> None:
         super().__init__()
         self.ws = ws
-        self.setWindowTitle("pkm: Seek · Sense · Share")
+        # "Stage — pkm": the window list says where you are. Ending in the app's display
+        # name also stops Qt on X11 from appending " — pkm" a second time.
+        self.setWindowTitle("Seek · Sense · Share — pkm")
         self.setMinimumSize(900, 560)
         self.tasks = TaskManager(self)
         self.status = StatusArea(self.tasks)
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
         self.stage_button(key).setChecked(True)
         self.stage_title.setText(stage.title)
         self.stage_subtitle.setText(stage.subtitle)
+        self.setWindowTitle(f"{stage.title} — pkm")
         stage.activated()
         self.stage_changed.emit(key)
 

@@ -35,8 +35,10 @@ def test_three_stages_switch_with_ctrl_1_2_3_and_the_sidebar(main_window):
     w, qtbot = main_window.window, main_window.qtbot
     assert list(w.stages) == ["seek", "sense", "share"]
     assert w.current_stage().key == "sense"
+    assert w.windowTitle() == "Sense — pkm"
     qtbot.keyClick(main_window.editor.text, Qt.Key.Key_1, CTRL)
     assert w.current_stage().key == "seek"
+    assert w.windowTitle() == "Seek — pkm"  # the window list says where you are
     assert "No feeds yet" in _texts(w.stages["seek"])
     qtbot.keyClick(w.search, Qt.Key.Key_3, CTRL)
     assert w.current_stage().key == "share"
