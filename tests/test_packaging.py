@@ -167,3 +167,14 @@ def test_every_subpackage_is_listed_in_pyproject():
     }
     assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
     assert "pkm.resources" in listed
+
+
+def test_readme_and_ci_install_every_library_the_window_checks_for() -> None:
+    """pkm/gui/start.py names the package of a missing library; the README's install line and
+    CI's must hold every one of them, or a new user meets a library nobody told them about."""
+    from pkm.gui.start import QT_GUI_LIBRARIES, X11_LIBRARIES
+
+    packages = set(QT_GUI_LIBRARIES.values()) | set(X11_LIBRARIES.values())
+    for doc in ("README.md", ".ci/run"):
+        words = set(re.split(r"[\s\\]+", (ROOT / doc).read_text(encoding="utf-8")))
+        assert packages <= words, f"{doc} lacks {sorted(packages - words)}"

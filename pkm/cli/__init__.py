@@ -30,9 +30,9 @@ def cli(ctx: click.Context, home: str | None) -> None:
     ctx.obj = AppContext(home)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
-        from pkm.gui.app import run  # a failure here is reported, never hidden behind --help
+        from pkm.gui.start import open_window  # a failure here is reported, never hidden
 
-        ctx.exit(run(ctx.obj.home_path()))
+        ctx.exit(open_window(ctx.obj.home_path()))
 
 
 def _register() -> None:

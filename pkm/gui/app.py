@@ -1,6 +1,7 @@
 """Starting the window: one instance per data folder, the workspace, the main window.
 
-``pkm`` with no subcommand calls :func:`run`. Two windows on one data folder
+``pkm`` with no subcommand calls :func:`run` (through :mod:`pkm.gui.start`, which first
+checks that the system can show a window). Two windows on one data folder
 would fight over the database and the index, so a lock file in the folder
 (QLockFile: released by the OS if pkm crashes) refuses a second start with a
 clear message and exit status 1.
@@ -132,12 +133,3 @@ def _log_uncaught(exc_type, exc, tb) -> None:
     """An exception in a Qt callback: log it; the window stays up."""
     log.error("uncaught exception", exc_info=(exc_type, exc, tb))
     sys.__excepthook__(exc_type, exc, tb)
-
-
-def main() -> None:
-    """Entry point for a GUI-only launcher: ``pkm-gui [--home FOLDER]``."""
-    from pkm.core.paths import resolve_home
-
-    args = sys.argv[1:]
-    home = args[args.index("--home") + 1] if "--home" in args[:-1] else None
-    sys.exit(run(resolve_home(home)))
