@@ -73,15 +73,22 @@ class Operations(QObject):
 
     def write(
         self,
-        fn: Callable[[], tuple[Any, Change]],
+        fn: Callable[..., tuple[Any, Change]],
         *,
         on_done: Done = None,
         on_error: Done = None,
         owner: QObject | None = None,
         origin: object = None,
         quick: bool = True,
+        label: str = "",
     ) -> Task:
-        """Run ``fn() -> (value, Change)`` on the writer; announce the change; sync the index."""
+        """Run ``fn() -> (value, Change)`` on the writer; announce the change; sync the index.
+
+        With a ``label`` it is a long job (refresh, import): ``fn`` gets a
+        TaskContext for progress and Cancel, and ``quick`` must be False so it
+        never runs nested inside another long job. Either way its change is
+        announced the same way, so views cannot tell long writes from quick ones.
+        """
 
         def done(outcome: tuple[Any, Change]) -> None:
             value, change = outcome
@@ -98,7 +105,7 @@ class Operations(QObject):
             else:
                 self.tasks.failed.emit(exc)
 
-        return self.tasks.write(fn, on_done=done, on_error=failed, quick=quick)
+        return self.tasks.write(fn, on_done=done, on_error=failed, quick=quick, label=label)
 
     def read(
         self, key: str, fn: Callable[[], Any], on_done: Done, *, owner: QObject | None = None, **kw

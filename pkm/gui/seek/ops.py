@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt
 from PySide6.QtGui import QImage, QImageReader
 
@@ -251,24 +250,10 @@ class SeekOps:
         on_error: Done,
         owner: QObject | None,
     ) -> Task:
-        """A long writer job with progress and Cancel; its Change is announced like ops.write's."""
-
-        def done(outcome: tuple[Any, Change]) -> None:
-            value, change = outcome
-            if change:
-                if change.items or change.entries:
-                    self.ops.sync_index()
-                self.ops.changed.emit(change, None)
-            if on_done is not None and (owner is None or shiboken6.isValid(owner)):
-                on_done(value)
-
-        def failed(exc: BaseException) -> None:
-            if on_error is not None and (owner is None or shiboken6.isValid(owner)):
-                on_error(exc)
-            else:
-                self.tasks.failed.emit(exc)
-
-        return self.tasks.write(fn, on_done=done, on_error=failed, label=label)
+        """A long writer job with progress and Cancel, announced like every other write."""
+        return self.ops.write(
+            fn, on_done=on_done, on_error=on_error, owner=owner, quick=False, label=label
+        )
 
     def add_feed(
         self,
