@@ -38,18 +38,21 @@ def cli(ctx: click.Context, home: str | None) -> None:
 def _register() -> None:
     from pkm.cli import feeds_cmds, journal_cmds, publish_cmds, search_cmds
 
-    cli.add_command(journal_cmds.journal)
-    cli.add_command(search_cmds.search)
-    cli.add_command(search_cmds.index)
-    cli.add_command(feeds_cmds.feeds)
-    cli.add_command(feeds_cmds.items)
-    cli.add_command(feeds_cmds.rules)
-    cli.add_command(publish_cmds.targets)
-    cli.add_command(publish_cmds.publish)
-    cli.add_command(publish_cmds.publications)
-    cli.add_command(publish_cmds.export)
-    cli.add_command(publish_cmds.secrets)
-    cli.add_command(publish_cmds.linkedin)
+    for command in (
+        journal_cmds.journal,
+        search_cmds.search,
+        search_cmds.index,
+        feeds_cmds.feeds,
+        feeds_cmds.items,
+        feeds_cmds.rules,
+        publish_cmds.targets,
+        publish_cmds.publish,
+        publish_cmds.publications,
+        publish_cmds.export,
+        publish_cmds.secrets,
+        publish_cmds.linkedin,
+    ):
+        cli.add_command(command)
 
 
 _register()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -43,8 +44,35 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
+T = TypeVar("T")
+
+
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def json_option(help: str = "Print JSON.") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --json flag (as ``as_json``), spelled once so every command offers it the same way."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
+def echo_records(
+    records: Iterable[T],
+    as_json: bool,
+    line: Callable[[T], str],
+    *,
+    to_json: Callable[[T], Any] = lambda r: r.as_dict(),  # type: ignore[attr-defined]
+) -> None:
+    """A listing: one JSON array for scripts, or ``line(record)`` per record for people.
+
+    Scripts rely on the JSON shape, so every listing prints it the same way.
+    """
+    records = list(records)
+    if as_json:
+        echo_json([to_json(r) for r in records])
+        return
+    for r in records:
+        click.echo(line(r))
 
 
 def read_text_arg(text: str | None) -> str | None:

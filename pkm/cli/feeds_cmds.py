@@ -7,8 +7,16 @@ from pathlib import Path
 
 import click
 
-from pkm.cli.context import AppContext, echo_json, pass_app, read_text_arg
+from pkm.cli.context import (
+    AppContext,
+    echo_json,
+    echo_records,
+    json_option,
+    pass_app,
+    read_text_arg,
+)
 from pkm.core.errors import BadInput
+from pkm.core.feeds.model import Feed, Item
 
 
 def _when(stamp: str | None) -> str:
@@ -41,7 +49,7 @@ def feeds() -> None:
 @click.argument("url")
 @click.option("--folder", help="Put the feed in this folder (created if new).")
 @click.option("--user", help="User name of a private feed; the password is asked for.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def add(app: AppContext, url, folder, user, as_json) -> None:
     """Follow a feed, by its address or by a page that links to it; prints its id and title."""
@@ -69,7 +77,7 @@ def _read_password(user: str) -> str:
 
 @feeds.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def import_(app: AppContext, file: Path, as_json) -> None:
     """Subscribe to the feeds of an OPML file (they are fetched on the next refresh)."""
@@ -107,28 +115,27 @@ def export(app: AppContext, file: Path | None) -> None:
 
 
 @feeds.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def list_feeds(app: AppContext, as_json) -> None:
     """Your feeds with unread counts, last fetch and last error."""
-    found = app.ws.feeds.list()
-    if as_json:
-        echo_json([f.as_dict() for f in found])
-        return
-    for f in found:
-        name = f"{f.folder} / {f.title}" if f.folder else f.title
-        gone = "  [gone: polling stopped]" if f.status == "gone" else ""
-        click.echo(
-            f"{f.id:>5}  {f.unread:>4} unread  {name}  (fetched {_when(f.last_fetch_at)}){gone}"
-        )
-        if f.last_error:
-            click.echo(f"       last error ({_when(f.last_error_at)}): {f.last_error}")
+    echo_records(app.ws.feeds.list(), as_json, _feed_line)
+
+
+def _feed_line(f: Feed) -> str:
+    """One line a feed, and a second one under it while its last fetch failed."""
+    name = f"{f.folder} / {f.title}" if f.folder else f.title
+    gone = "  [gone: polling stopped]" if f.status == "gone" else ""
+    line = f"{f.id:>5}  {f.unread:>4} unread  {name}  (fetched {_when(f.last_fetch_at)}){gone}"
+    if f.last_error:
+        line += f"\n       last error ({_when(f.last_error_at)}): {f.last_error}"
+    return line
 
 
 @feeds.command()
 @click.argument("feed_ids", nargs=-1, type=int)
 @click.option("--due", is_flag=True, help="Only feeds whose polling schedule says they are due.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def refresh(app: AppContext, feed_ids, due, as_json) -> None:
     """Fetch all feeds (or FEED_IDS) now; prints what each one did."""
@@ -203,7 +210,7 @@ def items() -> None:
 @click.option("--tag", help="Only items a rule tagged so.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many (paging).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def list_items(app: AppContext, unread, starred, feed_id, folder, tag, limit, offset, as_json):
     """Items, newest first."""
@@ -213,17 +220,17 @@ def list_items(app: AppContext, unread, starred, feed_id, folder, tag, limit, of
         feed_id=feed_id, folder_id=_folder_id(app, folder), unread=unread, starred=starred,
         tag=tag, limit=limit, offset=offset,
     )  # fmt: skip
-    if as_json:
-        echo_json([i.as_dict() for i in found])
-        return
-    for i in found:
-        marks = ("●" if not i.read else " ") + ("★" if i.starred else " ")
-        click.echo(f"{i.id:>7} {marks} {i.day}  {i.feed_title}  {i.title}")
+    echo_records(found, as_json, _item_line)
+
+
+def _item_line(i: Item) -> str:
+    marks = ("●" if not i.read else " ") + ("★" if i.starred else " ")
+    return f"{i.id:>7} {marks} {i.day}  {i.feed_title}  {i.title}"
 
 
 @items.command()
 @click.argument("item_id", type=int)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (with the sanitized HTML).")
+@json_option("Print JSON (with the sanitized HTML).")
 @click.option("--html", "as_html", is_flag=True, help="Print only the sanitized HTML.")
 @pass_app
 def show(app: AppContext, item_id, as_json, as_html) -> None:
@@ -331,16 +338,11 @@ def add_rule(app: AppContext, pattern, regex, field, mute, star, tag, feed_id, a
 
 
 @rules.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def list_rules(app: AppContext, as_json) -> None:
     """Your rules, in the order they run."""
-    found = app.ws.feeds.rules()
-    if as_json:
-        echo_json([r.as_dict() for r in found])
-        return
-    for r in found:
-        click.echo(f"{r.id:>5}  {r.describe()}")
+    echo_records(app.ws.feeds.rules(), as_json, lambda r: f"{r.id:>5}  {r.describe()}")
 
 
 @rules.command("remove")

@@ -6,9 +6,17 @@ import datetime as dt
 
 import click
 
-from pkm.cli.context import DAY, AppContext, echo_json, pass_app, read_text_arg
+from pkm.cli.context import (
+    DAY,
+    AppContext,
+    echo_json,
+    echo_records,
+    json_option,
+    pass_app,
+    read_text_arg,
+)
 from pkm.core.errors import BadInput
-from pkm.core.journal import Entry
+from pkm.core.journal import Entry, Revision
 
 
 @click.group()
@@ -98,7 +106,7 @@ def edit(app: AppContext, entry_id, title, tags, text) -> None:
 
 @journal.command()
 @click.argument("entry_id", type=int)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @click.option("--html", "as_html", is_flag=True, help="Print the rendered, sanitized HTML.")
 @pass_app
 def show(app: AppContext, entry_id, as_json, as_html) -> None:
@@ -131,16 +139,12 @@ def show(app: AppContext, entry_id, as_json, as_html) -> None:
 @click.option("--until", type=DAY, help="Only entries on or before this day.")
 @click.option("--kind", type=click.Choice(["daily", "note", "clip"]), help="Only this kind.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def list_(app: AppContext, tag, since, until, kind, limit, as_json) -> None:
     """List entries, newest first."""
     entries = app.ws.journal.list(tag=tag, since=since, until=until, kind=kind, limit=limit)
-    if as_json:
-        echo_json([e.as_dict() for e in entries])
-        return
-    for e in entries:
-        click.echo(_entry_line(e))
+    echo_records(entries, as_json, _entry_line)
 
 
 @journal.command()
@@ -176,17 +180,16 @@ def trash(app: AppContext, empty) -> None:
 
 @journal.command()
 @click.argument("entry_id", type=int)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def revisions(app: AppContext, entry_id, as_json) -> None:
     """Earlier versions of an entry, newest first."""
-    revs = app.ws.journal.revisions(entry_id)
-    if as_json:
-        echo_json([r.__dict__ for r in revs])
-        return
-    for r in revs:
-        first = r.body.strip().splitlines()[0][:60] if r.body.strip() else ""
-        click.echo(f"{r.id:>6}  {r.saved_at}  {r.reason:<12}  {r.title}  {first}")
+    echo_records(app.ws.journal.revisions(entry_id), as_json, _revision_line, to_json=vars)
+
+
+def _revision_line(r: Revision) -> str:
+    first = r.body.strip().splitlines()[0][:60] if r.body.strip() else ""
+    return f"{r.id:>6}  {r.saved_at}  {r.reason:<12}  {r.title}  {first}"
 
 
 @journal.command()
@@ -212,7 +215,7 @@ def tags(app: AppContext) -> None:
 
 
 @journal.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def streak(app: AppContext, as_json) -> None:
     """Your current and longest journaling streaks (days in a row)."""

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import click
 
-from pkm.cli.context import AppContext, echo_json, pass_app
+from pkm.cli.context import AppContext, echo_json, echo_records, json_option, pass_app
 from pkm.core.errors import BadInput, PkmError
 from pkm.core.publish.base import KINDS
+from pkm.core.publish.log import Publication
+from pkm.core.publish.registry import TargetInfo
 
 
 def qt_pdf_writer(html: str, title: str, path: Path) -> None:
@@ -153,30 +155,27 @@ def targets_add(app: AppContext, name, kind, url, user, secret_stdin, options) -
 
 
 @targets.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def targets_list(app: AppContext, as_json) -> None:
     """The configured targets (never their secrets)."""
-    infos = _publishing(app).list_targets()
-    if as_json:
-        echo_json([i.as_dict() for i in infos])
-        return
-    for i in infos:
-        c = i.config
-        secret = (
-            ""
-            if not i.secret_label
-            else (
-                f"  [{i.secret_label}: {'stored' if i.has_secret else 'missing' if i.has_secret is False else 'locked'}]"
-            )
-        )
-        opts = " ".join(f"{k}={v}" for k, v in sorted(c.options.items()))
-        click.echo(
-            f"{c.name:<16} {c.kind:<12} {c.url}"
-            + (f" ({c.user})" if c.user else "")
-            + (f"  {opts}" if opts else "")
-            + secret
-        )
+    echo_records(_publishing(app).list_targets(), as_json, _target_line)
+
+
+def _target_line(i: TargetInfo) -> str:
+    """Name, kind, address, user, options, and whether its secret is there (never the secret)."""
+    c = i.config
+    secret = ""
+    if i.secret_label:
+        state = "stored" if i.has_secret else "missing" if i.has_secret is False else "locked"
+        secret = f"  [{i.secret_label}: {state}]"
+    opts = " ".join(f"{k}={v}" for k, v in sorted(c.options.items()))
+    return (
+        f"{c.name:<16} {c.kind:<12} {c.url}"
+        + (f" ({c.user})" if c.user else "")
+        + (f"  {opts}" if opts else "")
+        + secret
+    )
 
 
 @targets.command("test")
@@ -209,7 +208,7 @@ def targets_remove(app: AppContext, name) -> None:
     is_flag=True,
     help="Post again where the target cannot edit (or publish anew after a deletion).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def publish(app: AppContext, entry_id, names, draft, dry_run, as_new, as_json) -> None:
     """Publish an entry; publishing it again to the same target updates that post."""
@@ -261,20 +260,20 @@ def publications() -> None:
 
 @publications.command("list")
 @click.argument("entry_id", type=int, required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def publications_list(app: AppContext, entry_id, as_json) -> None:
     """Publications of one entry, or of all entries, newest first."""
     if entry_id is not None:
         app.ws.journal.get(entry_id, include_trashed=True)  # a clear error for an unknown id
-    pubs = _publishing(app).publications(entry_id)
-    if as_json:
-        echo_json([p.as_dict() for p in pubs])
-        return
-    for p in pubs:
-        where = p.url or p.remote_id
-        line = f"{p.entry_id:>6}  {p.target:<14} {p.state:<9} {p.status:<8} {p.updated}  {where}"
-        click.echo(line.rstrip() + (f"\n        last error: {p.error}" if p.error else ""))
+    echo_records(_publishing(app).publications(entry_id), as_json, _publication_line)
+
+
+def _publication_line(p: Publication) -> str:
+    """One line a publication, and its last error under it."""
+    where = p.url or p.remote_id
+    line = f"{p.entry_id:>6}  {p.target:<14} {p.state:<9} {p.status:<8} {p.updated}  {where}"
+    return line.rstrip() + (f"\n        last error: {p.error}" if p.error else "")
 
 
 # ---- LinkedIn, export, secrets ------------------------------------------------------------
@@ -282,7 +281,7 @@ def publications_list(app: AppContext, entry_id, as_json) -> None:
 
 @click.command()
 @click.argument("entry_id", type=int)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: {text, share_url}.")
+@json_option("Print JSON: {text, share_url}.")
 @pass_app
 def linkedin(app: AppContext, entry_id, as_json) -> None:
     """Text to paste into LinkedIn, and its share page (LinkedIn offers no posting API)."""
@@ -361,9 +360,6 @@ def secrets_use_keyring(app: AppContext) -> None:
     """Move secrets from the encrypted file into the system keyring, and delete the file."""
     s = app.ws.secrets
     if s.backend == "file" and not s.file.unlocked:
-        try:
-            s.unlock(_passphrase(confirm=False))
-        except PkmError:
-            raise
+        s.unlock(_passphrase(confirm=False))
     n = s.use_keyring()
     click.echo(f"Moved {n} secrets to {s.describe()}.")

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from pkm.cli.context import AppContext, echo_json, pass_app
+from pkm.cli.context import AppContext, echo_json, json_option, pass_app
 from pkm.core.indexing import split_key
 
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -39,7 +39,7 @@ def ensure_index(app: AppContext) -> None:
 @click.argument("query")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--newest", is_flag=True, help="Newest first instead of best match first.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_app
 def search(app: AppContext, query, limit, newest, as_json) -> None:
     """Search notes and reading. Words, "phrases", prefix*, tag:x, kind:note, day:2026-05 ..."""
