@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from pkm.core.changes import Change
 from pkm.core.clock import Clock, iso
@@ -23,6 +23,16 @@ RETENTION_SETTING = "feeds.retention_days"
 MAX_QUOTE = 20_000
 
 
+class ItemQuery(TypedDict, total=False):
+    """Which items `items` lists and `count_items` counts (they must agree, so it is one type)."""
+
+    feed_id: int | None
+    folder_id: int | None
+    unread: bool
+    starred: bool
+    tag: str | None
+
+
 class Reading:
     _store: Store
     _clock: Clock
@@ -32,31 +42,12 @@ class Reading:
 
     # ---- items ---------------------------------------------------------------------
 
-    def items(
-        self,
-        *,
-        feed_id: int | None = None,
-        folder_id: int | None = None,
-        unread: bool = False,
-        starred: bool = False,
-        tag: str | None = None,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> list[Item]:
+    def items(self, *, limit: int = 50, offset: int = 0, **query: Unpack[ItemQuery]) -> list[Item]:
         """Newest first, one page. Across feeds an article shows once (duplicates hidden)."""
-        flt = it.ItemFilter(feed_id, folder_id, unread, starred, tag)
-        return it.list_items(self._store, flt, limit=limit, offset=offset)
+        return it.list_items(self._store, it.ItemFilter(**query), limit=limit, offset=offset)
 
-    def count_items(
-        self,
-        *,
-        feed_id: int | None = None,
-        folder_id: int | None = None,
-        unread: bool = False,
-        starred: bool = False,
-        tag: str | None = None,
-    ) -> int:
-        return it.count_items(self._store, it.ItemFilter(feed_id, folder_id, unread, starred, tag))
+    def count_items(self, **query: Unpack[ItemQuery]) -> int:
+        return it.count_items(self._store, it.ItemFilter(**query))
 
     def item(self, item_id: int) -> Item:
         """One item with its sanitized HTML and plain text."""

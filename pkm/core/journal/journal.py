@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import Unpack
 
 from pkm.core.changes import Change
 from pkm.core.clock import Clock, local_today
@@ -26,6 +27,7 @@ from pkm.core.journal import (
     revisions,
     trash,
 )
+from pkm.core.journal.listing import EntryFilters
 from pkm.core.journal.model import Clip, ClipSource, Entry, Revision, Streaks
 from pkm.core.journal.rows import daily_entry, fetch_entries, get_entry
 
@@ -55,19 +57,10 @@ class Journal:
         return fetch_entries(self._store, list(ids))
 
     def list(
-        self,
-        *,
-        tag: str | None = None,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        kind: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
+        self, *, limit: int | None = None, offset: int = 0, **filters: Unpack[EntryFilters]
     ) -> list[Entry]:
-        """Entries newest day first; the filters combine."""
-        return listing.list_entries(
-            self._store, tag=tag, since=since, until=until, kind=kind, limit=limit, offset=offset
-        )
+        """Entries newest day first; the filters (tag, since, until, kind) combine."""
+        return listing.list_entries(self._store, limit=limit, offset=offset, **filters)
 
     def count(self) -> int:
         return listing.count_entries(self._store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict, Unpack
 
 from pkm.core import syntax
 from pkm.core.db import Store
@@ -10,28 +11,30 @@ from pkm.core.journal.model import Entry, check_kind
 from pkm.core.journal.rows import ENTRY_COLUMNS, entries_from_rows
 
 
+class EntryFilters(TypedDict, total=False):
+    """The filters of `Journal.list`, spelled once for the facade and the query; they combine."""
+
+    tag: str | None
+    since: dt.date | None
+    until: dt.date | None
+    kind: str | None
+
+
 def list_entries(
-    store: Store,
-    *,
-    tag: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    kind: str | None = None,
-    limit: int | None = None,
-    offset: int = 0,
+    store: Store, *, limit: int | None = None, offset: int = 0, **filters: Unpack[EntryFilters]
 ) -> list[Entry]:
-    """Entries newest day first; the filters combine."""
+    """Entries newest day first, one page when a limit is given."""
     where, params = ["deleted_at IS NULL"], []
-    if tag:
+    if tag := filters.get("tag"):
         where.append("id IN (SELECT entry_id FROM entry_tags WHERE tag = ?)")
         params.append(syntax.normalize_tag(tag))
-    if since:
+    if since := filters.get("since"):
         where.append("day >= ?")
         params.append(since.isoformat())
-    if until:
+    if until := filters.get("until"):
         where.append("day <= ?")
         params.append(until.isoformat())
-    if kind:
+    if kind := filters.get("kind"):
         check_kind(kind)
         where.append("kind = ?")
         params.append(kind)
