@@ -19,6 +19,7 @@ is a plain-text file, exactly what must not happen behind the user's back.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -107,16 +108,7 @@ class EncryptedFile:
             )
         self._salt = os.urandom(16)
         self._key = self._derive(passphrase, self._salt)
-        self._write({})
-
-    def status_line(self) -> str:
-        """One sentence for `pkm secrets status` and the settings page."""
-        if self.backend != "file" and not keyring_available():
-            return (
-                "No system keyring was found, so pkm stores no secrets yet. Install a keyring, "
-                "or choose an encrypted file with 'pkm secrets use-file'."
-            )
-        return f"Secrets are kept in {self.describe()}."
+        self.write({})
 
     def unlock(self, passphrase: str) -> None:
         header = self._header()
@@ -143,9 +135,7 @@ class EncryptedFile:
         return data if isinstance(data, dict) else {}
 
     def write(self, data: dict[str, str]) -> None:
-        self._write(data)
-
-    def _write(self, data: dict[str, str]) -> None:
+        """Encrypt the whole map anew and replace the file atomically (owner-only)."""
         from pkm.core.settings import atomic_write_bytes
 
         assert self._key is not None and self._salt is not None
@@ -296,9 +286,7 @@ class Secrets:
                 return
             if not keyring_available():
                 return
-            try:
+            # Nothing stored under that name, or a keyring that refuses: either way
+            # there is nothing left to delete that pkm could reach.
+            with contextlib.suppress(keyring.errors.KeyringError):
                 keyring.delete_password(self.service, name)
-            except keyring.errors.PasswordDeleteError:
-                pass
-            except keyring.errors.KeyringError:
-                pass
