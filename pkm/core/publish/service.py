@@ -3,8 +3,9 @@
 It owns what every target shares, so adapters stay small: the target
 configuration and its secret, the rendering of the entry (once), the
 publish log written *before* sending, the choice between creating,
-updating, resuming an unanswered attempt, or refusing to duplicate, and
-the scrubbing of secrets from every message. All methods may run on a
+updating, resuming an unanswered attempt, or refusing to duplicate (the
+`Attempt` in attempt.py), and the scrubbing of secrets from every
+message. All methods may run on a
 worker thread: SQLite writes go through `store.transaction()` (serialized),
 and network work holds no lock.
 """
@@ -13,24 +14,19 @@ from __future__ import annotations
 
 import base64
 import logging
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from pkm.core.errors import BadInput, PkmError
+from pkm.core.publish.attempt import Attempt, choose_mode
 from pkm.core.publish.base import (
     Adapter,
-    CannotEdit,
     Progress,
-    PublishError,
     PublishResult,
-    Remote,
-    RemoteGone,
     SecretMissing,
     TargetConfig,
-    UncertainOutcome,
 )
 from pkm.core.publish.http import Http, ssl_context
-from pkm.core.publish.log import Publication, PublishLog, content_hash
+from pkm.core.publish.log import Publication, PublishLog
 from pkm.core.publish.registry import (
     BLOG_KINDS,
     Outcome,
@@ -229,7 +225,7 @@ class Publishing:
             )
         entry = self._ws.journal.get(entry_id)
         pub = self.log.get(entry.id, target.id)
-        mode, key = self._mode(cls, target, pub, as_new=as_new, strict=not dry_run)
+        mode, key = choose_mode(cls, target, pub, as_new=as_new, strict=not dry_run)
         link = self.log.public_url(entry.id, BLOG_KINDS) if target.kind not in BLOG_KINDS else ""
         post = build_post(entry, link=link)
         secret = self._secret(target, cls, required=not dry_run)
@@ -237,163 +233,13 @@ class Publishing:
         with self._http(target) as http:
             adapter = self._adapter(target, secret, http, progress)
             adapter.entry = entry
+            attempt = Attempt(adapter, target, post, pub, mode, key, draft)
             try:
-                if dry_run:
-                    return self._dry_run(adapter, target, post, pub, mode, key, draft)
-                return self._publish(adapter, target, post, pub, mode, key, draft, secrets)
+                return attempt.dry_run() if dry_run else attempt.send(self.log, secrets)
             except PkmError as exc:
                 _scrub(exc, secrets, target.name)
                 log.warning("publishing entry %s to %s failed: %s", entry.id, target.name, exc)
                 raise
-
-    def _mode(
-        self,
-        cls: type[Adapter],
-        target: TargetConfig,
-        pub: Publication | None,
-        *,
-        as_new: bool,
-        strict: bool,
-    ) -> tuple[str, str]:
-        """create | resume | update | again, and the idempotency key to use."""
-        fresh = uuid.uuid4().hex
-        cmd = f"pkm publish {pub.entry_id if pub else 'ID'} --to {target.name}"
-        if pub is None or pub.state == "failed":
-            return "create", fresh
-        if pub.state == "pending":
-            if as_new:
-                return ("again" if pub.remote_id else "create"), fresh
-            if cls.can_find or cls.idempotent_create:
-                return "resume", pub.idempotency_key
-            if not strict:
-                return "create", fresh
-            raise UncertainOutcome(
-                f"The last attempt to post entry {pub.entry_id} to {cls.label} ('{target.name}', "
-                f"{pub.updated}) got no answer, so it may have been posted. Check there first; "
-                f"if it is not there, run '{cmd} --as-new'."
-            )
-        if cls.can_edit:
-            return ("create" if as_new else "update"), fresh
-        if as_new:
-            return "again", fresh
-        if not strict:
-            return "again", fresh
-        raise CannotEdit(
-            f"Entry {pub.entry_id} was already posted to {cls.label} ('{target.name}') on "
-            f"{pub.published_at}, and {cls.label} cannot edit a post. To "
-            f"{cls.again_label}, run '{cmd} --as-new'."
-        )
-
-    def _dry_run(
-        self,
-        adapter: Adapter,
-        target: TargetConfig,
-        post: Any,
-        pub: Publication | None,
-        mode: str,
-        key: str,
-        draft: bool,
-    ) -> PublishResult:
-        note = ""
-        try:
-            adapter.prepare()
-        except PublishError as exc:
-            note = f"Could not reach the target to discover its settings ({exc})."
-        remote = pub.remote if pub and mode in ("update", "again") else None
-        reqs = adapter.plan(post, remote=remote, draft=draft, key=key)
-        return PublishResult(
-            target=target.name,
-            kind=target.kind,
-            entry_id=post.entry_id,
-            action="updated" if mode == "update" else "created",
-            dry_run=True,
-            requests=reqs,
-            message=note or "Dry run: nothing was sent.",
-            remote_id=remote.remote_id if remote else "",
-            url=remote.url if remote else "",
-        )
-
-    def _publish(
-        self,
-        adapter: Adapter,
-        target: TargetConfig,
-        post: Any,
-        pub: Publication | None,
-        mode: str,
-        key: str,
-        draft: bool,
-        secrets: list[str],
-    ) -> PublishResult:
-        cls = type(adapter)
-        adapter.prepare()
-        old = pub.remote if pub else None
-        reqs = adapter.plan(
-            post, remote=old if mode in ("update", "again") else None, draft=draft, key=key
-        )
-        sent_hash = content_hash("\n\n".join(f"{r.method} {r.url}\n{r.body}" for r in reqs))
-        cmd = f"pkm publish {post.entry_id} --to {target.name}"
-
-        def result(remote: Remote, action: str) -> PublishResult:
-            log.info("entry %s %s on %s: %s", post.entry_id, action, target.name, remote.url)
-            return PublishResult(
-                target=target.name,
-                kind=target.kind,
-                entry_id=post.entry_id,
-                action=action,
-                remote_id=remote.remote_id,
-                url=remote.url,
-                status=remote.status,
-            )
-
-        if mode == "update":
-            assert pub is not None
-            try:
-                remote = adapter.update(post, pub.remote, draft=draft)
-            except PublishError as exc:
-                if isinstance(exc, RemoteGone):
-                    exc.args = (f"{exc.args[0]} To publish it anew, run '{cmd} --as-new'.",)
-                _scrub(exc, secrets, target.name)
-                self.log.failed(pub.id, str(exc), uncertain=exc.uncertain, creating=False)
-                raise
-            self.log.succeeded(pub.id, remote, sent_hash, "updated")
-            return result(remote, "updated")
-
-        if mode == "resume":
-            assert pub is not None
-            found = adapter.find(post, key) if cls.can_find else None
-            if found is not None:
-                adapter.say("The earlier attempt went through; bringing it up to date…")
-                remote = adapter.update(post, found, draft=draft) if cls.can_edit else found
-                self.log.succeeded(pub.id, remote, sent_hash, "created")
-                return result(remote, "created")
-
-        if mode == "create" and pub is not None and pub.remote_id:
-            self.log.forget_remote(pub.id)  # the user asked for a new post (--as-new)
-        pub_id = self.log.begin(post.entry_id, target.id, key, sent_hash)
-        try:
-            if mode == "again":
-                assert old is not None
-                remote = adapter.again(post, old, key=key)
-            else:
-                remote = adapter.create(post, draft=draft, key=key)
-        except PublishError as exc:
-            if exc.uncertain:
-                if cls.can_find or cls.idempotent_create:
-                    tail = (
-                        " pkm noted the attempt: run the same command again and it checks "
-                        "first instead of posting twice."
-                    )
-                else:
-                    tail = (
-                        f" Check {adapter.where} first; if the post is not there, run "
-                        f"'{cmd} --as-new'."
-                    )
-                exc.args = (exc.args[0] + tail,)
-            _scrub(exc, secrets, target.name)
-            self.log.failed(pub_id, str(exc), uncertain=exc.uncertain, creating=True)
-            raise
-        self.log.succeeded(pub_id, remote, sent_hash, "created")
-        return result(remote, "created")
 
     # ---- LinkedIn ----------------------------------------------------------------------
 
