@@ -30,6 +30,12 @@ def test_a_newcomer_is_told_what_share_is_for_and_adds_a_target(open_window, tmp
         "Publish a reflection to your blog, your team's channel or your inbox. "
         "Add a target to begin."
     )
+    # Every wrapped line is shown, and the two texts do not overlap (they did on X11).
+    welcome, how = stage.welcome, stage.welcome_how
+    for label in (welcome, how):
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    assert how.geometry().top() >= welcome.geometry().bottom()
+    assert welcome.width() > 400  # the column's width, not a one-word sliver
     o.qtbot.mouseClick(stage.welcome_button, LEFT)
     o.qtbot.waitUntil(lambda: h.active_dialog(TargetDialog) is not None)
     dialog = h.active_dialog(TargetDialog)

@@ -12,7 +12,15 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pkm.core.publish.base import TargetConfig
 from pkm.gui.share.controller import ShareController
@@ -71,10 +79,13 @@ class ShareStage(Stage):
         share.ops.publications_changed.connect(self._publications_changed)
 
     def _welcome_page(self) -> QWidget:
-        page = QWidget()
-        lay = QVBoxLayout(page)
-        lay.setContentsMargins(48, 48, 48, 48)
-        lay.addStretch(1)
+        # The wrapped labels sit in a column of bounded width, not in the page's layout with
+        # an alignment flag: a flag gives a label its one-line size hint and ignores
+        # height-for-width, so on X11 the lines were cut and drawn over each other.
+        column = QWidget()
+        column.setMaximumWidth(620)
+        col = QVBoxLayout(column)
+        col.setContentsMargins(0, 0, 0, 0)
         self.welcome = QLabel(WELCOME)
         self.welcome.setObjectName("shareWelcome")
         f = QFont(self.welcome.font())
@@ -82,18 +93,26 @@ class ShareStage(Stage):
         self.welcome.setFont(f)
         self.welcome.setWordWrap(True)
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome.setMaximumWidth(620)
-        lay.addWidget(self.welcome, 0, Qt.AlignmentFlag.AlignHCenter)
-        how = Hint(HOW)
-        how.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        how.setMaximumWidth(560)
-        lay.addWidget(how, 0, Qt.AlignmentFlag.AlignHCenter)
-        lay.addSpacing(12)
+        col.addWidget(self.welcome)
+        self.welcome_how = Hint(HOW)
+        self.welcome_how.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        col.addWidget(self.welcome_how)
+        col.addSpacing(12)
         self.welcome_button = QPushButton("Add target")
         self.welcome_button.setObjectName("welcomeAddTarget")
         self.welcome_button.setDefault(True)
         self.welcome_button.clicked.connect(lambda: self.share.add_target(self.window()))
-        lay.addWidget(self.welcome_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        col.addWidget(self.welcome_button, 0, Qt.AlignmentFlag.AlignHCenter)
+
+        page = QWidget()
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column, 4)
+        row.addStretch(1)
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(48, 48, 48, 48)
+        lay.addStretch(1)
+        lay.addLayout(row)
         lay.addStretch(2)
         return page
 
