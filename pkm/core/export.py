@@ -158,7 +158,7 @@ def export_entry(
     """Write the export atomically (a crash leaves the old file or the new one)."""
     data = export_bytes(entry, fmt, pdf_writer=pdf_writer, work_dir=None)
     try:
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data, shared=True)
     except OSError as exc:
         raise PkmError(
             f"Cannot write {path}: {exc.strerror or exc}. Choose another file with -o FILE."

@@ -15,14 +15,37 @@ from pathlib import Path
 from typing import Any
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write via a temp file + fsync + rename so a crash leaves old or new, never half."""
+def _process_umask() -> int:
+    """The umask, read without changing it where Linux allows (os.umask sets it, process-wide)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_SHARED_MODE = 0o666 & ~_process_umask()
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, shared: bool = False) -> None:
+    """Write via a temp file + fsync + rename so a crash leaves old or new, never half.
+
+    The temp file is private (0600), which suits settings and secrets. ``shared`` files
+    (exports, published files, OPML) are meant for other people and programs, such as a web
+    server reading a site's folder, so they get the permissions a plain save would give.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            if shared:
+                os.fchmod(fh.fileno(), _SHARED_MODE)
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:

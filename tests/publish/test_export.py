@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import stat
 
 import frontmatter
 import pytest
@@ -73,6 +74,7 @@ def test_cli_export_writes_each_format(ws, entry, tmp_path):
         )
         assert r.exit_code == 0, r.output
         assert out.stat().st_size > 100
+        assert stat.S_IMODE(out.stat().st_mode) & 0o044, "an export is for sharing: readable"
     assert (tmp_path / "e.pdf").read_bytes().startswith(b"%PDF")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import frontmatter
 import pytest
@@ -223,6 +225,11 @@ def test_folder_publish_republish_and_formats(ws, pub, make_entry, tmp_path):
     assert doc["title"] == "Hello: world" and doc["draft"] is True and doc["pkm_entry"] == e.id
     assert (folder / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
     assert "<strong>working out loud</strong>" in (folder / f"{stem}.html").read_text()
+    # A site's folder is read by its web server: not the private 0600 of pkm's own files.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for fmt in ("md", "html", "pdf"):
+        assert stat.S_IMODE((folder / f"{stem}.{fmt}").stat().st_mode) == 0o666 & ~umask
 
     ws.journal.save(e.id, title="Renamed", body="New body")
     second = pub.publish(e.id, "hugo")

@@ -139,7 +139,7 @@ class FolderAdapter(Adapter):
                         )
                     self.pdf_writer(pdf_ready_html(post), post.title, path)
                 else:
-                    atomic_write_bytes(path, data)
+                    atomic_write_bytes(path, data, shared=True)
         except OSError as exc:
             raise PublishError(
                 f"Cannot write to {self.where}: {exc.strerror or exc}. "
