@@ -110,7 +110,7 @@ def export(app: AppContext, file: Path | None) -> None:
         return
     from pkm.core.settings import atomic_write_bytes
 
-    atomic_write_bytes(file, data)
+    atomic_write_bytes(file, data, shared=True)
     click.echo(f"Wrote {len(app.ws.feeds.list())} feeds to {file}.", err=True)
 
 

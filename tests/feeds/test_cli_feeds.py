@@ -111,6 +111,7 @@ def test_import_export_organize_and_remove(cli, server, tmp_path):
     out = tmp_path / "out.opml"
     assert cli("feeds", "export", str(out)).code == 0
     assert b'text="Later"' in out.read_bytes()
+    assert out.stat().st_mode & 0o044, "an OPML export is for another reader: not private"
     assert b"<opml" in cli("feeds", "export").out.encode()
     assert "Unsubscribed from Renamed" in cli("feeds", "remove", first).out
     assert len(cli("feeds", "list", "--json").json()) == 2

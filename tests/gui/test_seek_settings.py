@@ -88,6 +88,7 @@ def test_export_opml_rename_move_and_unsubscribe_from_the_page(open_window, tmp_
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(target.exists)
     assert feed_server.url("/leadership.xml") in target.read_text(encoding="utf-8")
+    assert target.stat().st_mode & 0o044  # for another reader: not private
     qtbot.waitUntil(lambda: "Saved 1 feed to" in s.o.window.status.message.text())
 
     page.table.selectRow(0)

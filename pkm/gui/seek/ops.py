@@ -321,7 +321,7 @@ class SeekOps:
         def fn() -> int:
             from pkm.core.settings import atomic_write_bytes
 
-            atomic_write_bytes(path, feeds.export_opml())
+            atomic_write_bytes(path, feeds.export_opml(), shared=True)
             return len(feeds.list())
 
         return self.ops.background(fn, on_done=on_done, on_error=on_error)
