@@ -223,6 +223,34 @@ def reading(open_window, tmp_path, clock, feed_server) -> Seek:
     return s
 
 
+def test_feeds_refresh_on_their_own_and_say_so_only_when_there_is_news(
+    open_window, tmp_path, clock, feed_server
+):
+    s = open_seek(open_window, tmp_path / "ws", clock, _one_feed(feed_server))
+    stage, qtbot = s.stage, s.qtbot
+    qtbot.waitUntil(lambda: len(s.model.items) == 3)
+    feed_server.serve(
+        "/leadership.xml",
+        rss(
+            "Strategy Weekly", [{"title": "The board wants a narrative", "hours": 0.5}, *LEADERSHIP]
+        ),
+    )
+    clock.advance(hours=2)  # the feed's own polling interval has passed
+    stage.minute_ms = 20  # the setting's unit, shortened: "every 1 minute" fires in 20 ms
+    stage.set_refresh_minutes(1)  # what Settings › Feeds does; nobody clicks Refresh
+    qtbot.waitUntil(lambda: "The board wants a narrative" in s.titles(), timeout=10_000)
+    assert "Checked 1 feed: 1 new article." in s.o.window.status.message.text()
+
+    s.o.window.status.show_message("")  # a scheduled refresh with nothing new stays silent
+    fetched = len(feed_server.seen("/leadership.xml"))
+    clock.advance(hours=2)
+    qtbot.waitUntil(lambda: len(feed_server.seen("/leadership.xml")) > fetched, timeout=10_000)
+    qtbot.waitUntil(lambda: stage.refresh_task is None)
+    s.idle()
+    assert "Checked" not in s.o.window.status.message.text()
+    stage.set_refresh_minutes(0)
+
+
 # ---- reading with the keyboard ------------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ class FeedActions:
     tree: FeedTree
     refresh_task: Task | None
     refresh_note: str
+    refresh_quiet: bool
     # The stage also provides: mark_view_read, open_url, tree_reload, tree_reload_then,
     # _refresh_done and the hooks (choose_open_path, choose_save_path, confirm, ask_text).
 
@@ -83,13 +84,18 @@ class FeedActions:
 
     # ---- refreshing ----------------------------------------------------------------------
 
-    def refresh_all(self, *, due_only: bool = False) -> Task | None:
-        return self.refresh_feeds(None, due_only=due_only)
+    def refresh_all(self, *, due_only: bool = False, quiet: bool = False) -> Task | None:
+        return self.refresh_feeds(None, due_only=due_only, quiet=quiet)
 
-    def refresh_feeds(self, feed_ids: list[int] | None, *, due_only: bool = False) -> Task | None:
+    def refresh_feeds(
+        self, feed_ids: list[int] | None, *, due_only: bool = False, quiet: bool = False
+    ) -> Task | None:
+        """``quiet``: a scheduled refresh, whose summary is shown only if it has news."""
         if self.refresh_task is not None:
-            self.ctx.status.show_message("Feeds are being refreshed already.")
+            if not quiet:
+                self.ctx.status.show_message("Feeds are being refreshed already.")
             return None
+        self.refresh_quiet = quiet
         self.refresh_task = self.seek.refresh(
             feed_ids, due_only=due_only, on_done=self._refresh_done,
             on_error=self._refresh_failed, owner=self._parent(),

@@ -70,6 +70,8 @@ class SeekStage(ReadingActions, FeedActions, Stage):
         self.loaded = False
         self.refresh_task: Task | None = None
         self.refresh_note = ""  # said again with the refresh's summary (an import's refusals)
+        self.refresh_quiet = False  # a scheduled refresh speaks only of news and problems
+        self.minute_ms = 60_000  # the unit of the refresh setting (a test shortens it)
         self._restore: dict[str, Any] = {}
         self._want_item: int | None = None
         self._shown_id: int | None = None
@@ -336,9 +338,12 @@ class SeekStage(ReadingActions, FeedActions, Stage):
     def _refresh_done(self, report: RefreshReport) -> None:
         self.refresh_task = None
         note, self.refresh_note = self.refresh_note, ""
+        quiet = self.refresh_quiet
         if report.cancelled:
             return
         text, bad = refresh_summary(report)
+        if quiet and not report.new and not bad:
+            return  # "Checked 0 feeds" every half hour is noise; Refresh (F5) still says it
         text = f"{note} {text}" if note else text
         (self.ctx.status.show_error if bad else self.ctx.status.show_message)(text)
         if report.new and self.view is not None:
@@ -357,7 +362,7 @@ class SeekStage(ReadingActions, FeedActions, Stage):
             self.ops.set_setting(REFRESH_SETTING, int(minutes))
         self._auto.stop()
         if minutes > 0:
-            self._auto.start(int(minutes) * 60_000)
+            self._auto.start(int(minutes) * self.minute_ms)
 
     def _auto_refresh(self) -> None:
         """Due feeds only (each feed has its own polling interval); never twice at once."""
@@ -366,7 +371,7 @@ class SeekStage(ReadingActions, FeedActions, Stage):
 
         def go(feeds: list) -> None:
             if feeds and self.refresh_task is None:
-                self.refresh_all(due_only=True)
+                self.refresh_all(due_only=True, quiet=True)
 
         self.seek.feed_list(go, owner=self)
 
