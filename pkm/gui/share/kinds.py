@@ -9,6 +9,7 @@ core's decision (``ws.publishing.add_target`` checks everything again).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ KINDS: tuple[KindInfo, ...] = (
         "Folder",
         "Saves files in a folder: a website's content folder, an Obsidian vault, a shared drive.",
         url_label="Folder",
-        url_placeholder="/Users/you/Documents/Reflections",
+        url_placeholder=str(Path.home() / "Documents" / "Reflections"),  # this system's form
         drafts=True,
         badge="F",
     ),
