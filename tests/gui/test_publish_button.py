@@ -104,7 +104,13 @@ def test_folder_target_writes_one_file_and_rewrites_it(open_window, tmp_path, cl
 
     button = h.button_of(o)
     qtbot.waitUntil(lambda: "Published · just now" in button.action_for("notes").text())
+    assert "edited since" not in button.state_text(button.targets[0])
+    clock.advance(minutes=5)
     qtbot.keyClicks(o.editor.text, " Cut the rest.")
+    assert button.state_text(button.targets[0]) == "Published · 5 minutes ago · edited since"
+    o.window.stages["sense"].editor.flush()  # saved: still newer than the post
+    o.wait_idle()
+    assert button.state_text(button.targets[0]).endswith("· edited since")
     h.click_menu_item(o, target="notes")
     qtbot.waitUntil(
         lambda: "Updated “Board narrative” on notes." in h.status_text(o), timeout=10_000

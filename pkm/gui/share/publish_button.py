@@ -1,7 +1,8 @@
 """The Publish button on the Sense editor's toolbar: every target, one click each.
 
 The menu lists the configured targets with, for the open entry, where it
-already went ("Published · 2 days ago") or "Not yet", then "Share on
+already went ("Published · 2 days ago", "· edited since" when the entry has
+changed after that) or "Not yet", then "Share on
 LinkedIn…" and a way to add or manage targets. What the menu shows is
 loaded off the GUI thread whenever the entry, the targets or the log
 change, so opening it is instant and never touches the database.
@@ -46,6 +47,7 @@ class PublishButton(QToolButton):
         share.ops.targets_changed.connect(self.reload)
         share.ops.publications_changed.connect(self._publications_changed)
         share.ops.running_changed.connect(self.rebuild)
+        self.menu_.aboutToShow.connect(self.rebuild)  # "edited since" is as of now
         self.setEnabled(False)
         self.rebuild()
 
@@ -93,10 +95,22 @@ class PublishButton(QToolButton):
         now = self.share.now()
         if pub.state == "published":
             word = "Draft" if pub.status == "draft" else "Published"
-            return f"{word} · {when(pub.published_at, now)}"
+            text = f"{word} · {when(pub.published_at, now)}"
+            return f"{text} · edited since" if self.edited_since(pub) else text
         if pub.state == "pending":
             return "Not confirmed"
         return "Failed · try again"
+
+    def edited_since(self, pub: Publication) -> bool:
+        """The open entry changed after this post was sent (saved, or typed and not yet
+        saved): what MarsEdit shows as a post with local changes."""
+        entry = getattr(self.editor, "entry", None)
+        if entry is None or entry.id != self.entry_id:
+            return False
+        autosaver = getattr(self.editor, "autosaver", None)
+        return bool(autosaver is not None and autosaver.dirty) or (
+            entry.updated > (pub.published_at or "")
+        )
 
     def rebuild(self) -> None:
         m = self.menu_
