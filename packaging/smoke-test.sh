@@ -30,7 +30,7 @@ echo "  window: ready and closed (exit 0)"
 if command -v Xvfb >/dev/null; then
   Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" 2>/dev/null &
   xvfb=$!
-  trap 'kill $xvfb 2>/dev/null; rm -rf "$tmp"' EXIT
+  trap 'kill "$xvfb" 2>/dev/null || true; rm -rf "$tmp"' EXIT
   for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
   display=$(tr -d '[:space:]' <"$tmp/display")  # -displayfd: the free number it chose
   [ -n "$display" ] || fail "Xvfb did not start"
@@ -42,6 +42,7 @@ if command -v Xvfb >/dev/null; then
   [ "$rc" = 0 ] || fail "the window did not open on X11 (exit $rc)"
   grep -qx "pkm-ready" "$tmp/out" || fail "the window on X11 exited without printing pkm-ready"
   kill "$xvfb"; wait "$xvfb" 2>/dev/null || true
+  trap 'rm -rf "$tmp"' EXIT
   echo "  window on X11 (Xvfb :$display): ready and closed (exit 0)"
 else
   echo "  window on X11: skipped, Xvfb is not installed (apt-get install xvfb)"
