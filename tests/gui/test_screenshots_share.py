@@ -48,6 +48,8 @@ def _scene(ws: Workspace, clock, micropub: doubles.Micropub, webhooks: doubles.W
         pub.publish(by_title[title], target)
     clock.now = NOW
     with ws.store.transaction() as conn:
+        # Written on their day, before being published (the scene creates them all "now").
+        conn.execute("UPDATE entries SET updated = day || 'T08:00:00+00:00'")
         conn.execute("UPDATE publish_targets SET url = ? WHERE name = 'company-blog'", (BLOG,))
         conn.execute(
             "UPDATE publish_targets SET url = 'https://chat.northwind.example/hooks/***' "
