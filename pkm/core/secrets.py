@@ -26,14 +26,13 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-
-import keyring
-import keyring.errors
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from keyring.backends import fail
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from pkm.core.errors import PkmError
+
+if TYPE_CHECKING:
+    import keyring.backend
 
 SERVICE_PREFIX = "pkm"
 FILE_NAME = "secrets.enc"
@@ -58,12 +57,30 @@ NO_KEYRING = (
 )
 
 
+def _keyring() -> ModuleType:
+    """keyring, imported when a secret is first needed, not at start-up: with its backends
+    it costs about 50 ms, a tenth of the window's start."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
+def _fernet():
+    """cryptography's Fernet and InvalidToken, imported only for the opt-in secrets file."""
+    from cryptography.fernet import Fernet, InvalidToken
+
+    return Fernet, InvalidToken
+
+
 def _backends(backend: keyring.backend.KeyringBackend) -> list[keyring.backend.KeyringBackend]:
     inner = getattr(backend, "backends", None)  # keyring's ChainerBackend
     return list(inner) if isinstance(inner, list | tuple) else [backend]
 
 
 def _acceptable(backend: keyring.backend.KeyringBackend) -> bool:
+    from keyring.backends import fail
+
     if isinstance(backend, fail.Keyring) or type(backend).__module__.startswith("keyrings.alt"):
         return False
     try:
@@ -73,11 +90,11 @@ def _acceptable(backend: keyring.backend.KeyringBackend) -> bool:
 
 
 def keyring_available() -> bool:
-    return any(_acceptable(b) for b in _backends(keyring.get_keyring()))
+    return any(_acceptable(b) for b in _backends(_keyring().get_keyring()))
 
 
 def keyring_name() -> str:
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     return getattr(backend, "name", type(backend).__name__)
 
 
@@ -98,6 +115,8 @@ class EncryptedFile:
 
     @staticmethod
     def _derive(passphrase: str, salt: bytes) -> bytes:
+        from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
         kdf = Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
         return base64.urlsafe_b64encode(kdf.derive(passphrase.encode("utf-8")))
 
@@ -114,6 +133,7 @@ class EncryptedFile:
         header = self._header()
         salt = base64.b64decode(header["salt"])
         key = self._derive(passphrase, salt)
+        Fernet, InvalidToken = _fernet()
         try:
             Fernet(key).decrypt(header["token"].encode("ascii"))
         except InvalidToken:
@@ -126,6 +146,7 @@ class EncryptedFile:
     def read(self) -> dict[str, str]:
         assert self._key is not None
         token = self._header()["token"].encode("ascii")
+        Fernet, InvalidToken = _fernet()
         try:
             data = json.loads(Fernet(self._key).decrypt(token))
         except InvalidToken:
@@ -139,6 +160,7 @@ class EncryptedFile:
         from pkm.core.settings import atomic_write_bytes
 
         assert self._key is not None and self._salt is not None
+        Fernet, _ = _fernet()
         token = Fernet(self._key).encrypt(json.dumps(data).encode("utf-8")).decode("ascii")
         header = {
             "format": "pkm-secrets",
@@ -257,6 +279,7 @@ class Secrets:
             self._keyring_set(name, value)
 
     def _keyring_set(self, name: str, value: str) -> None:
+        keyring = _keyring()
         try:
             keyring.set_password(self.service, name, value)
         except keyring.errors.KeyringError as exc:
@@ -271,6 +294,7 @@ class Secrets:
                 return self._open_file().read().get(name)
             if not keyring_available():
                 return None
+            keyring = _keyring()
             try:
                 return keyring.get_password(self.service, name)
             except keyring.errors.KeyringError:
@@ -288,5 +312,6 @@ class Secrets:
                 return
             # Nothing stored under that name, or a keyring that refuses: either way
             # there is nothing left to delete that pkm could reach.
+            keyring = _keyring()
             with contextlib.suppress(keyring.errors.KeyringError):
                 keyring.delete_password(self.service, name)
