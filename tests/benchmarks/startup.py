@@ -2,12 +2,16 @@
 """Startup: time from process start to a usable main window, 20k documents.
 
 Builds (once, cached in the temp folder) a workspace from the shared
-benchmark corpus: 10k journal entries + 10k more documents (journal notes
-standing in for feed items, see tests/gui/corpus_workspace.py), with its
-search index. Then runs ``python -m pkm --home DIR`` with
-``PKM_EXIT_WHEN_READY=1``: the window prints ``pkm-ready`` after its first
-paint with the first entry on screen, and closes. Timed from just before the
-process is started to that line; peak RSS from the OS (wait4).
+benchmark corpus: 10k journal entries + 10k feed items in 50 feeds (see
+tests/gui/corpus_workspace.py), with its search index. Then runs
+``python -m pkm --home DIR`` with ``PKM_EXIT_WHEN_READY=1``: the window prints
+``pkm-ready`` after its first paint with the first entry on screen, and
+closes. Timed from just before the process is started to that line; peak RSS
+from the OS (wait4).
+
+Baselines, measured in the same run: the same Python showing a bare Qt window
+(the floor no Qt app can beat), and pkm on an empty data folder (what the
+20k documents add).
 
   python tests/benchmarks/startup.py [--runs 5] [--docs 20000] [--rebuild-cache]
 
@@ -29,7 +33,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ITEMS_NOTE = "the second half are journal notes standing in for feed items"
+ITEMS_NOTE = "the second half are feed items in 50 feeds"
+CORPUS_VERSION = 2  # bumped when corpus_workspace changes: the cached workspace is rebuilt
+BARE_QT = (
+    "import sys; from PySide6.QtCore import QTimer; from PySide6.QtWidgets import QApplication, "
+    "QMainWindow, QLabel; app = QApplication(sys.argv); w = QMainWindow(); "
+    "w.setCentralWidget(QLabel('hello')); w.resize(1280, 800); w.show(); app.processEvents(); "
+    "print('pkm-ready', flush=True)"
+)
 
 
 def build_in_child(home: Path, docs: int) -> int:
@@ -50,7 +61,7 @@ def build_in_child(home: Path, docs: int) -> int:
 
 
 def cached_workspace(docs: int, rebuild: bool) -> Path:
-    home = Path(tempfile.gettempdir()) / f"pkm-bench-startup-{docs}"
+    home = Path(tempfile.gettempdir()) / f"pkm-bench-startup-v{CORPUS_VERSION}-{docs}"
     marker = home / "bench-built.json"
     if rebuild and home.exists():
         shutil.rmtree(home)
@@ -64,11 +75,15 @@ def cached_workspace(docs: int, rebuild: bool) -> Path:
     return home
 
 
-def one_run(home: Path, env: dict[str, str]) -> tuple[float, float]:
+def pkm_argv(home: Path) -> list[str]:
+    return [sys.executable, "-m", "pkm", "--home", str(home)]
+
+
+def one_run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(seconds to ready, peak RSS in MB) of one start of the window."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pkm", "--home", str(home)],
+        argv,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -110,22 +125,41 @@ def main() -> None:
         "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
     }
     print(f"workspace: {home} ({a.docs} documents; {ITEMS_NOTE})")
-    one_run(home, env)  # warm-up: today's entry and the layout exist afterwards, as in daily use
-    times, rss = [], []
-    for i in range(a.runs):
-        t, m = one_run(home, env)
-        times.append(t)
-        rss.append(m)
-        print(f"run {i + 1}: ready in {t:.3f} s, peak RSS {m:.0f} MB")
+    empty = Path(tempfile.mkdtemp(prefix="pkm-bench-empty-")) / "data"
+    cases = {
+        "bare Qt window": [sys.executable, "-c", BARE_QT],
+        "pkm, empty data folder": pkm_argv(empty),
+        f"pkm, {a.docs} documents": pkm_argv(home),
+    }
+    results: dict[str, tuple[float, float]] = {}
+    for name, argv in cases.items():
+        one_run(
+            argv, env
+        )  # warm-up: today's entry and the layout exist afterwards, as in daily use
+        times, rss = [], []
+        for _ in range(a.runs):
+            t, m = one_run(argv, env)
+            times.append(t)
+            rss.append(m)
+        results[name] = (statistics.median(times), max(rss))
+        print(
+            f"{name:>28}: median {statistics.median(times):.3f} s "
+            f"(min {min(times):.3f}, max {max(times):.3f}), peak RSS {max(rss):.0f} MB"
+        )
+    shutil.rmtree(empty.parent, ignore_errors=True)
+    bare, blank, full = results.values()
     print(
-        f"min {min(times):.3f} s, median {statistics.median(times):.3f} s, max {max(times):.3f} s"
+        f"ratios: pkm {a.docs} docs / bare Qt = {full[0] / bare[0]:.2f}x time, "
+        f"{full[1] / bare[1]:.2f}x memory; / empty pkm = {full[0] / blank[0]:.2f}x time"
     )
     print(
         json.dumps(
             {
                 "docs": a.docs,
-                "startup_s": round(statistics.median(times), 3),
-                "peak_rss_mb": round(max(rss), 1),
+                "startup_s": round(full[0], 3),
+                "peak_rss_mb": round(full[1], 1),
+                "bare_qt_s": round(bare[0], 3),
+                "empty_pkm_s": round(blank[0], 3),
             }
         )
     )
