@@ -126,6 +126,7 @@ def main() -> None:
     }
     print(f"workspace: {home} ({a.docs} documents; {ITEMS_NOTE})")
     empty = Path(tempfile.mkdtemp(prefix="pkm-bench-empty-")) / "data"
+    build_in_child(empty, 0)  # its (empty) index exists, as after any first start
     cases = {
         "bare Qt window": [sys.executable, "-c", BARE_QT],
         "pkm, empty data folder": pkm_argv(empty),
