@@ -14,10 +14,10 @@ from whoosh.scoring import BM25F
 
 from pkm.core.errors import QueryError
 from pkm.core.search import INDEX_VERSION, IndexDoc, SearchIndex, SearchResults
-from pkm.core.search import bulk as search_bulk
 from pkm.core.search.index import VERSION_FILE, _BulkWriter
 from pkm.core.search.query import Word, parse
 from pkm.core.search.schema import (
+    GRAM_FIELDS,
     TITLE_BOOST,
     PkmAnalyzer,
     analyze,
@@ -453,53 +453,70 @@ def test_index_and_query_terms_are_the_same(ix: SearchIndex) -> None:
             assert [t.text for t in PkmAnalyzer(stemmed=True)(d.body)] == analyze(d.body)
 
 
-def test_bulk_writer_writes_what_whoosh_writer_writes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The rebuild fast path and Whoosh's own writer (used by update())
-    produce identical postings, lengths, stored fields and columns."""
-    monkeypatch.setattr(search_bulk, "COMPACT_DOCS", 97)  # compact mid-way too
+def _same_index(a, b, n: int) -> None:  # two Whoosh readers of the same n docs
+    assert a.doc_count() == b.doc_count() == n
+    schema = build_schema()
+    for field in schema.names():
+        if not schema[field].indexed:
+            continue
+        assert list(a.lexicon(field)) == list(b.lexicon(field)), field
+        for term in b.lexicon(field):
+            pa, pb = a.postings(field, term), b.postings(field, term)
+            wa, wb = [], []
+            for m, ws in ((pa, wa), (pb, wb)):
+                while m.is_active():
+                    ws.append((m.id(), m.weight()))
+                    m.next()
+            assert wa == wb, (field, term)
+            assert a.doc_frequency(field, term) == b.doc_frequency(field, term)
+        if schema[field].scorable:
+            assert a.field_length(field) == b.field_length(field), field
+            assert a.min_field_length(field) == b.min_field_length(field), field
+            assert a.max_field_length(field) == b.max_field_length(field), field
+            for d in range(n):
+                assert a.doc_field_length(d, field) == b.doc_field_length(d, field), (field, d)
+    for d in range(n):
+        assert a.stored_fields(d) == b.stored_fields(d)
+        for col in ("newest", "seq"):
+            assert a.column_reader(col)[d] == b.column_reader(col)[d]
+
+
+def test_bulk_writer_writes_what_whoosh_writer_writes(tmp_path: Path) -> None:
+    """Both fast paths write what Whoosh's own writer writes: postings,
+    lengths, stored fields and columns. The rebuild's writer derives the
+    prefix-gram fields from the word postings; update()'s is given them."""
     docs = DOCS * 3 + [
         IndexDoc(f"k{i}", ("entry",), "x y", "x " * i, "2024-01-01") for i in range(700)
     ]
+    docs += [
+        IndexDoc(
+            "u",
+            ("item",),
+            "Über naïve",
+            "éclair über überall ab abc abd b2 日本語 日本",
+            "2024-02-02",
+        ),
+        IndexDoc("empty", ("entry",), "", "", "2024-02-03"),
+    ]
     docs = [IndexDoc(f"{d.key}-{i}", *list(d.__dict__.values())[1:]) for i, d in enumerate(docs)]
-    readers = []
-    for name, bulk in (("bulk", True), ("plain", False)):
+    common = frozenset({"x", "y", "rate", "interest"})
+    readers = {}
+    for name in ("plain", "update", "rebuild"):
         (tmp_path / name).mkdir()
         raw = whoosh_index.create_in(str(tmp_path / name), build_schema())
-        writer = _BulkWriter(raw) if bulk else raw.writer()
-        for d in docs:
-            writer.add_document(**doc_fields(d, frozenset({"x", "y", "rate", "interest"})))
+        if name == "plain":
+            writer = raw.writer()
+        else:
+            writer = _BulkWriter(raw, derive=GRAM_FIELDS if name == "rebuild" else None)
+        for i, d in enumerate(docs):
+            writer.add_document(**doc_fields(d, common, with_grams=name != "rebuild"))
+            if name == "update" and i % 97 == 0:  # per-doc data written a part at a time too
+                writer._write_perdoc()
         writer.commit()
-        readers.append(raw.reader())
-    bulk_r, plain_r = readers
-    assert bulk_r.doc_count() == plain_r.doc_count() == len(docs)
-    for field in build_schema().names():
-        if not build_schema()[field].indexed:
-            continue
-        assert list(bulk_r.lexicon(field)) == list(plain_r.lexicon(field)), field
-        for term in plain_r.lexicon(field):
-            a, b = bulk_r.postings(field, term), plain_r.postings(field, term)
-            assert list(a.all_ids()) == list(b.all_ids()), (field, term)
-            a, b = bulk_r.postings(field, term), plain_r.postings(field, term)
-            wa, wb = [], []
-            while a.is_active():
-                wa.append(a.weight())
-                a.next()
-            while b.is_active():
-                wb.append(b.weight())
-                b.next()
-            assert wa == wb, (field, term)
-            assert bulk_r.doc_frequency(field, term) == plain_r.doc_frequency(field, term)
-        if build_schema()[field].scorable:
-            assert bulk_r.field_length(field) == plain_r.field_length(field)
-            for d in range(0, len(docs), 37):
-                assert bulk_r.doc_field_length(d, field) == plain_r.doc_field_length(d, field)
-    for d in range(0, len(docs), 37):
-        assert bulk_r.stored_fields(d) == plain_r.stored_fields(d)
-        for col in ("newest", "seq"):
-            assert bulk_r.column_reader(col)[d] == plain_r.column_reader(col)[d]
-    for r in readers:
+        readers[name] = raw.reader()
+    _same_index(readers["update"], readers["plain"], len(docs))
+    _same_index(readers["rebuild"], readers["plain"], len(docs))
+    for r in readers.values():
         r.close()
 
 

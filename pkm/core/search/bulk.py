@@ -2,98 +2,239 @@
 
 Whoosh's writer pushes every posting through a sorting pool and a
 per-posting ``add()`` (~15 us a posting: ~400 docs/s, and merges of a few
-hundred docs took seconds). Here postings go into per-term arrays with
+hundred docs took seconds). Here postings go into per-term byte buffers with
 C-level ``map`` calls and are written a whole block at a time in the W3
-codec's exact format.
+codec's exact format (``postings.py``); per-document data (stored fields,
+field lengths, columns) is kept in flat buffers and written a whole column
+at a time (``perdoc.py``).
+
+Built to share the process with a GUI thread (measured with a thread timing
+its own wake-ups while 20k documents are indexed):
+
+* No call that drops and re-takes the GIL for every document or every few
+  hundred bytes written (``zlib.compress`` of stored fields did, and so did
+  Whoosh's slot-by-slot hash table writes): a thread waiting for the GIL is
+  woken each time, loses the race for it to the writer, and waits again, so
+  the window froze for 50-100 ms at a time.
+* No long-lived containers the garbage collector scans (see ``postings.py``).
 """
 
 from __future__ import annotations
 
 import pickle
-import zlib
 from array import array
 from collections import defaultdict, deque
-from collections.abc import Iterable
-from itertools import repeat
-from operator import add, and_, lshift, or_, rshift, sub
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from itertools import chain, repeat
+from operator import add
 from pickle import dumps
-from typing import Any
+from typing import Any, NamedTuple
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.analysis import IDTokenizer
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.filedb.filetables import _lengths as _KV_LENGTHS
-from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.formats import Existence
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from pkm.core.search.cache import VARIANTS_EXT, _decode
-from pkm.core.search.schema import MAX_WEIGHT, word_index
+from pkm.core.search.perdoc import (
+    ColumnBuffer,
+    append_fixed,
+    append_varbytes,
+    length_byte_string,
+    zlib_stored,
+)
+from pkm.core.search.postings import (
+    U32,
+    WEIGHT_BYTES,
+    codec,
+    docnums,
+    gram_lengths,
+    gram_postings,
+    no_pause,
+    split_postings,
+    term_value,
+    write_hashes,
+)
+from pkm.core.search.schema import MAX_WEIGHT, TITLE_BOOST, word_index
 
-#: Docs per segment written by rebuild (bounds memory: ~60 MB per segment),
-#: and how often the bulk writer compacts its posting lists into arrays.
+#: Docs per segment written by rebuild (bounds memory: ~60 MB per segment).
 SEGMENT_DOCS = 25_000
-COMPACT_DOCS = 2_000
-#: zlib level of posting blocks; terms with at most INLINE postings live in
-#: the term dictionary itself (no block to read).
-COMPRESSION = 0
-INLINE = 2
 
 
-def _codec() -> W3Codec:
-    """Bigger blocks than Whoosh's 128: we decode whole lists, and fewer
-    blocks mean fewer pickles. (Whoosh's own writer cannot inline rare terms:
-    ``set_inline`` vs ``set_inlined`` in 2.7.5; the bulk writer does.)"""
-    return W3Codec(blocklimit=512, compression=COMPRESSION)
+class _Plan(NamedTuple):
+    """How ``add_document`` handles one field (worked out once per writer)."""
+
+    inv: defaultdict[Any, bytearray] | None  # term -> postings, if indexed
+    by_postings: bool  # our field types: ``field.postings(value)``
+    whole: bool  # a Whoosh ID field: the value is the one term
+    weighted: bool
+    scorable: bool
+    stored: bool
+    column: ColumnBuffer | None
 
 
 class _BulkWriter(SegmentWriter):
-    """A SegmentWriter for rebuilds that skips Whoosh's per-posting machinery.
+    """A SegmentWriter that skips Whoosh's per-posting and per-document machinery.
 
-    ``add_document`` appends ``docnum << 16 | weight`` (just the docnum in
-    unweighted fields) to per-term lists with C-level ``map`` calls, compacted
-    into arrays every COMPACT_DOCS docs; ``_flush_segment`` writes each term's
-    blocks and term info in exactly the W3 codec's format (a test checks the
-    result against Whoosh's own writer). Term infos carry the field's min/max
-    length rather than the term's: the bounds stay valid for Whoosh's
-    block-quality skipping.
+    ``add_document`` appends the weight and the docnum (just the docnum in
+    unweighted fields) to per-term buffers with C-level ``map`` calls, and
+    buffers the per-document data; ``_write_perdoc`` hands that to Whoosh's
+    column writers a whole column at a time; ``_flush_segment`` writes each
+    term's blocks and term info in exactly the W3 codec's format (a test
+    checks the result against Whoosh's own writer). Term infos carry the
+    field's min/max length rather than the term's: the bounds stay valid for
+    Whoosh's block-quality skipping.
     """
 
-    def __init__(self, ix: Any, compound: bool = False) -> None:
-        super().__init__(ix, codec=_codec(), compound=compound)
-        self._inv: dict[str, defaultdict[Any, list[int]]] = {}  # recent docs
-        self._arrays: dict[str, dict[Any, array]] = {}  # compacted postings
-        self._lens: dict[str, array] = {}
+    def __init__(
+        self,
+        ix: Any,
+        compound: bool = False,
+        derive: Mapping[str, str] | None = None,
+        pause: Callable[[], None] | None = None,
+    ) -> None:
+        """``derive``: {gram field: word field} whose grams this writer
+        derives at flush (:func:`gram_postings`) rather than being given
+        them with each doc; only for a writer that merges no segment.
+        ``pause`` is called between terms while the segment is written (a
+        rebuild's ``build.GilPause``: that takes seconds)."""
+        super().__init__(ix, codec=codec(), compound=compound)
+        self._derive = dict(derive or {})
+        self._pause = pause or no_pause
+        self._inv: dict[str, defaultdict[Any, bytearray]] = {}
+        self._lens: dict[str, array] = {}  # field -> length of every doc (docnum-indexed)
+        self._plans: dict[str, _Plan] = {}
+        self._columns: dict[str, ColumnBuffer] = {}
+        self._stored: list[bytes] = []  # zlib streams of the buffered docs
+        self._pd_start = 0  # first doc not yet given to the per-document writer
 
-    def _compact(self) -> None:
-        """Move the recent per-term lists (8-byte slots + an int object per
-        weighted posting) into arrays (4 or 8 bytes a posting): ~60 MB
-        instead of ~250 MB for 25k docs, for ~5% of the time."""
-        for name, inv in self._inv.items():
-            store = self._arrays.setdefault(name, {})
-            code = "Q" if getattr(self.schema[name], "weighted", True) else "I"
-            for t, postings in inv.items():
-                a = store.get(t)
-                if a is None:
-                    store[t] = array(code, postings)
-                else:
-                    a.extend(postings)
-            inv.clear()
+    # -- per document ------------------------------------------------------
+
+    def _plan(self, name: str) -> _Plan:
+        plan = self._plans.get(name)
+        if plan is None:
+            field = self.schema[name]
+            weighted = getattr(field, "weighted", True)
+            inv = None
+            if field.indexed:
+                inv = self._inv[name] = defaultdict(bytearray)
+                self._lens[name] = array("I")
+            column = None
+            if field.column_type is not None:
+                column = self._columns[name] = ColumnBuffer(field)
+            plan = _Plan(
+                inv,
+                hasattr(field, "postings"),
+                type(field.analyzer) is IDTokenizer and type(field.format) is Existence,
+                weighted,
+                field.scorable,
+                field.stored,
+                column,
+            )
+            self._plans[name] = plan
+        return plan
+
+    def add_document(self, **fields: Any) -> None:
+        docnum = self.docnum
+        stored: dict[str, Any] = {}
+        for name, value in fields.items():
+            if name[0] == "_" or value is None:
+                continue
+            plan = self._plans.get(name) or self._plan(name)
+            if plan.inv is not None:
+                length = self._invert(plan, name, docnum, value)
+                lens = self._lens[name]
+                if len(lens) < docnum:
+                    lens.extend(repeat(0, docnum - len(lens)))
+                lens.append(length if plan.scorable else 0)
+            if plan.stored:
+                stored[name] = fields.get("_stored_" + name, value)
+            if plan.column is not None:
+                plan.column.add(docnum - self._pd_start, value)
+        self._stored.append(zlib_stored(dumps(stored, 2)) if stored else b"")
+        self._added = True
+        self.docnum += 1
+
+    def _invert(self, plan: _Plan, name: str, docnum: int, value: Any) -> int:
+        """Append the doc's posting to the buffer of each of the value's terms,
+        with C-level ``map`` calls; returns the field length. A doc's terms
+        are distinct, so weights then docnums can go in two passes."""
+        field = self.schema[name]
+        if plan.by_postings:
+            terms, weights, length = field.postings(value)
+            if weights is None:
+                wbytes: Iterable[bytes] = repeat(WEIGHT_BYTES[1])
+            elif length * TITLE_BOOST < len(WEIGHT_BYTES):  # weights are at most that
+                wbytes = map(WEIGHT_BYTES.__getitem__, weights)
+            else:
+                wbytes = map(U32.pack, weights)
+        elif plan.whole and isinstance(value, str) and value:  # what Whoosh's ID would do
+            terms, wbytes, length = [value.encode("utf-8")], [WEIGHT_BYTES[1]], 1
+        else:  # other Whoosh fields: bytes terms
+            items = list(field.index(value))
+            terms = [t for t, _, _, _ in items]
+            wbytes = [U32.pack(min(int(w), MAX_WEIGHT)) for _, _, w, _ in items]
+            length = sum(f for _, f, _, _ in items)
+        buffers = list(map(plan.inv.__getitem__, terms))  # type: ignore[union-attr]
+        if plan.weighted:
+            deque(map(bytearray.extend, buffers, wbytes), 0)
+        deque(map(bytearray.extend, buffers, repeat(U32.pack(docnum))), 0)
+        return length
+
+    def _write_perdoc(self) -> None:
+        """Hand the buffered docs' stored fields, field lengths and column
+        values to Whoosh's per-document writer, one write per column (what
+        its start_doc/add_field/finish_doc calls for each doc would write)."""
+        start, end = self._pd_start, self.docnum
+        if end == start:
+            return
+        pdw = self.perdocwriter
+        pdw._doccount = end
+        append_varbytes(pdw._colwriters["_stored"]._child, start, self._stored)
+        self._stored = []
+        for name, lens in self._lens.items():
+            if len(lens) < end:
+                lens.extend(repeat(0, end - len(lens)))
+            part = lens[start:end]
+            total = sum(part)
+            if not total:
+                continue
+            pdw._fieldlengths[name] += total
+            column = f"_{name}_len"
+            if not pdw._has_column(column):
+                pdw._create_column(column, LENGTHS_COLUMN)
+            append_fixed(pdw._colwriters[column], start, length_byte_string(part), 1)
+        for name, col in self._columns.items():
+            if not pdw._has_column(name):
+                pdw._create_column(name, col.ctype)
+            col.write(pdw._colwriters[name], start)
+        self._pd_start = end
+
+    # -- merging (Whoosh's merge policies call this at commit) ----------------
 
     def add_reader(self, reader: Any) -> None:
-        """Merge a segment (Whoosh's merge policies call this at commit):
-        per-doc data through Whoosh, postings by whole decoded blocks instead
-        of Whoosh's per-posting pool (~15 us a posting: a merge of a few
-        hundred docs took seconds)."""
+        """Merge a segment: per-doc data through Whoosh, postings by whole
+        decoded blocks instead of Whoosh's per-posting pool (~15 us a posting:
+        a merge of a few hundred docs took seconds)."""
         self._check_state()
-        self._compact()  # keep every term's postings in docnum order
+        if self._derive:
+            raise RuntimeError("a writer deriving gram fields cannot merge segments")
+        self._write_perdoc()  # Whoosh's per-doc writer takes docs in docnum order
         basedoc = self.docnum
         schema = self.schema
         docmap = self.write_per_doc(set(schema.names()), reader)
+        self._pd_start = self.docnum
         live = sorted(docmap) if docmap is not None else range(reader.doc_count_all())
         for name in schema.names():
             field = schema[name]
             if not field.indexed:
                 continue
-            lens = self._lens.setdefault(name, array("I"))
+            self._plan(name)
+            lens = self._lens[name]
             lens.extend(repeat(0, basedoc - len(lens)))
             if field.scorable:
                 lens.extend(reader.doc_field_length(d, name) or 0 for d in live)
@@ -114,145 +255,90 @@ class _BulkWriter(SegmentWriter):
                     continue
             else:
                 ids = list(map(add, ids, repeat(basedoc)))
-            weighted = getattr(field, "weighted", True)
-            if weighted:
-                values: Iterable[int] = map(or_, map(lshift, ids, repeat(16)), map(int, ws))
-            else:
-                values = ids
-            store = self._arrays.setdefault(name, {})
-            term = tb.decode("utf-8") if hasattr(field, "postings") else tb
-            a = store.get(term)
-            if a is None:
-                store[term] = array("Q" if weighted else "I", values)
-            else:
-                a.extend(values)
+            plan = self._plan(name)
+            values = (
+                chain.from_iterable(zip(map(int, ws), ids, strict=True)) if plan.weighted else ids
+            )
+            term = tb.decode("utf-8") if plan.by_postings else tb
+            plan.inv[term].extend(array("I", values))  # type: ignore[index]
         self._added = True
 
-    def add_document(self, **fields: Any) -> None:
-        docnum = self.docnum
-        pdw = self.perdocwriter
-        schema = self.schema
-        append = list.append
-        pdw.start_doc(docnum)
-        for name, value in fields.items():
-            if name[0] == "_" or value is None:
-                continue
-            field = schema[name]
-            length = 0
-            if field.indexed:
-                inv = self._inv.get(name)
-                if inv is None:
-                    inv = self._inv[name] = defaultdict(list)
-                    self._lens[name] = array("I", bytes(4 * docnum))
-                if hasattr(field, "postings"):
-                    terms, weights, length = field.postings(value)
-                else:  # plain Whoosh field (the unique key): bytes terms
-                    items = list(field.index(value))
-                    terms = [t for t, _, _, _ in items]
-                    weights = [min(int(w), MAX_WEIGHT) for _, _, w, _ in items]
-                    length = sum(f for _, f, _, _ in items)
-                # C-level inversion: append the docnum (docnum << 16 | weight in
-                # weighted fields) to each term's list
-                if not getattr(field, "weighted", True):
-                    packed: Iterable[int] = repeat(docnum)
-                elif weights is None:
-                    packed = repeat(docnum << 16 | 1)
-                else:
-                    packed = map(or_, repeat(docnum << 16), weights)
-                deque(map(append, map(inv.__getitem__, terms), packed), 0)
-                if not field.scorable:
-                    length = 0
-                lens = self._lens[name]
-                if len(lens) < docnum:
-                    lens.extend(repeat(0, docnum - len(lens)))
-                lens.append(length)
-            stored = fields.get("_stored_" + name, value) if field.stored else None
-            pdw.add_field(name, field, stored, length)
-            if field.column_type is not None:
-                pdw.add_column_value(name, field.column_type, field.to_column_value(value))
-        pdw.finish_doc()
-        self._added = True
-        self.docnum += 1
-        if self.docnum % COMPACT_DOCS == 0:
-            self._compact()
+    # -- the segment's files ---------------------------------------------------
 
     def _flush_segment(self) -> None:
-        """Write every term: posting blocks (``W3PostingsWriter._write_block``
-        format) and term infos (``W3TermInfo.to_bytes``) into the field
-        writer's files, batching the file writes."""
+        """Write the per-doc data, then every term: posting blocks
+        (``W3PostingsWriter._write_block`` format) and term infos
+        (``W3TermInfo.to_bytes``) into the field writer's files, batching the
+        file writes."""
+        derived = self._derive_grams()
+        self._write_perdoc()
         self.perdocwriter.close()
-        self._compact()
-        fw = self.fieldwriter
-        postfile, tindex = fw._postfile, fw._tindex
-        blocklimit = self.codec._blocklimit
-        tipack = W3TermInfo._struct.pack
-        hashfn, buckets, index_append = tindex.hashfn, tindex.buckets, tindex.index.append
-        ppos, tpos = postfile.tell(), tindex.dbfile.tell()
         variants: dict[str, tuple[dict[str, tuple[str, ...]], str]] = {}
-        for name in sorted(self._arrays):
-            field = self.schema[name]
-            weighted = getattr(field, "weighted", True)
-            inv = self._arrays.pop(name)
-            lens = [x for x in self._lens.pop(name) if x] or [0]
-            minlen, maxlen = (min(lens), max(lens)) if field.scorable else (0, 0)
-            minlb, maxlb = length_to_byte(minlen), length_to_byte(maxlen)
-            fw.start_field(name, field)
-            keyprefix = pack_ushort(fw._fieldid)
-            posts: list[bytes] = []
-            recs: list[bytes] = []
-            key = b""
-            terms = sorted((t if isinstance(t, bytes) else t.encode("utf-8"), t) for t in inv)
-            for tb, t in terms:
-                packed = inv[t]
-                n = len(packed)
-                weights: list[int] | None = None
-                if weighted:
-                    ids = list(map(rshift, packed, repeat(16)))
-                    weights = list(map(and_, packed, repeat(0xFFFF)))
-                    if weights.count(1) == n:
-                        weights = None
-                else:
-                    ids = packed.tolist()
-                total = float(sum(weights)) if weights else float(n)
-                maxweight = float(max(weights)) if weights else 1.0
-                head = tipack(n <= INLINE, total, n, minlb, maxlb, maxweight, ids[0], ids[-1])
-                if n <= INLINE:
-                    ws = tuple(weights) if weights else (1,) * n
-                    # values must be bytes: Whoosh's merge re-reads them
-                    value = head + dumps((tuple(ids), ws, (b"",) * n), 2)
-                else:
-                    out = [WHOOSH3_HEADER_MAGIC]
-                    for i in range(0, n, blocklimit):
-                        chunk = ids[i : i + blocklimit]
-                        wchunk = weights[i : i + blocklimit] if weights else None
-                        # ints pickle to 2-3 bytes, floats to 9; readers accept both
-                        wmini = None if wchunk is None else tuple(wchunk)
-                        data = dumps((tuple(map(sub, chunk, [0, *chunk[:-1]])), wmini, None), 2)
-                        comp = COMPRESSION if len(data) > 64 else 0
-                        if comp:
-                            data = zlib.compress(data, comp)
-                        maxw = float(max(wchunk)) if wchunk else 1.0
-                        info = dumps((len(chunk), chunk[-1], maxw, comp, minlb, maxlb), 2)
-                        size = len(info) + len(data)
-                        out += (pack_int(-size if i + blocklimit >= n else size), info, data)
-                    block = b"".join(out)
-                    posts.append(block)
-                    value = head + pack_long(ppos) + pack_int(len(block))
-                    ppos += len(block)
-                # OrderedHashWriter.add, batched
-                key = keyprefix + tb
-                rec = _KV_LENGTHS.pack(len(key), len(value)) + key + value
-                recs.append(rec)
-                h = hashfn(key)
-                buckets[h & 255].append((h, tpos))
-                index_append(tpos)
-                tpos += len(rec)
-            postfile.write(b"".join(posts))
-            tindex.dbfile.write(b"".join(recs))
-            tindex.lastkey = key
-            fw.finish_field()
+        for name in sorted(self._inv.keys() | derived.keys()):
+            if name in derived:
+                grams = derived.pop(name)
+                if not grams:
+                    continue
+                self._write_field(name, ((g, grams[g].tolist(), None) for g in sorted(grams)))
+                continue
+            inv = self._inv.pop(name)
+            terms = sorted(inv)  # str order = UTF-8 bytes order (and bytes sort as bytes)
+            weighted = getattr(self.schema[name], "weighted", True)
+            self._write_field(name, ((t, *split_postings(inv[t], weighted)) for t in terms))
             if name in ("title", "body"):
-                variants[name] = word_index(t for _, t in terms)
-        fw.close()
+                variants[name] = word_index(terms)
+        tindex = self.fieldwriter._tindex
+        tindex._write_hashes = partial(write_hashes, tindex)  # one write, not one per slot
+        self.fieldwriter.close()
         with self.storage.create_file(self.newsegment.make_filename(VARIANTS_EXT)) as f:
             f.write(pickle.dumps(variants, pickle.HIGHEST_PROTOCOL))
+
+    def _derive_grams(self) -> dict[str, dict[str, array]]:
+        """The postings of the ``derive`` gram fields, from their word fields;
+        their per-doc lengths go into ``_lens`` like those of given fields."""
+        derived: dict[str, dict[str, array]] = {}
+        for name, source in self._derive.items():
+            inv = self._inv.get(source, {})
+            weighted = getattr(self.schema[source], "weighted", True)
+            words = ((w, docnums(inv[w], weighted)) for w in sorted(inv))
+            grams = derived[name] = gram_postings(words, pause=self._pause)
+            self._lens[name] = gram_lengths(grams, self.docnum)
+        return derived
+
+    def _write_field(
+        self, name: str, postings: Iterable[tuple[Any, list[int], list[int] | None]]
+    ) -> None:
+        """One field's (term, docnums, weights or None) in term order into
+        the postings and term files."""
+        fw = self.fieldwriter
+        field = self.schema[name]
+        lens = [x for x in self._lens.pop(name) if x] or [0]
+        minlen, maxlen = (min(lens), max(lens)) if field.scorable else (0, 0)
+        minlb, maxlb = length_to_byte(minlen), length_to_byte(maxlen)
+        postfile, tindex = fw._postfile, fw._tindex
+        hashfn, buckets, index_append = tindex.hashfn, tindex.buckets, tindex.index.append
+        ppos, tpos = postfile.tell(), tindex.dbfile.tell()
+        fw.start_field(name, field)
+        keyprefix = pack_ushort(fw._fieldid)
+        posts: list[bytes] = []
+        recs: list[bytes] = []
+        key = b""
+        pause = self._pause
+        for t, ids, weights in postings:
+            pause()
+            value, block = term_value(ids, weights, minlb, maxlb, ppos)
+            if block:
+                posts.append(block)
+                ppos += len(block)
+            # OrderedHashWriter.add, batched
+            key = keyprefix + (t if isinstance(t, bytes) else t.encode("utf-8"))
+            rec = _KV_LENGTHS.pack(len(key), len(value)) + key + value
+            recs.append(rec)
+            h = hashfn(key)
+            buckets[h & 255].append((h, tpos))
+            index_append(tpos)
+            tpos += len(rec)
+        postfile.write(b"".join(posts))
+        tindex.dbfile.write(b"".join(recs))
+        tindex.lastkey = key
+        fw.finish_field()

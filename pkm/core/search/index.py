@@ -29,17 +29,25 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import islice, repeat
 from typing import Any
 
 from whoosh import index as whoosh_index
 
 from pkm.core.errors import StorageError
 from pkm.core.search import query as q
-from pkm.core.search.bulk import SEGMENT_DOCS, _BulkWriter
+from pkm.core.search.build import Builder
+from pkm.core.search.bulk import _BulkWriter
 from pkm.core.search.cache import SegmentCache
 from pkm.core.search.engine import Run
-from pkm.core.search.schema import INDEX_VERSION, IndexDoc, build_schema, common_terms, doc_fields
+from pkm.core.search.schema import (
+    INDEX_VERSION,
+    IndexDoc,
+    analyze_doc,
+    build_schema,
+    common_stems,
+    doc_fields,
+)
 from pkm.core.search.snippets import make_snippet
 
 VERSION_FILE = "pkm-index-version"
@@ -184,29 +192,15 @@ class SearchIndex:
             ix = whoosh_index.create_in(str(self.path), build_schema())
             it = iter(docs)
             sample = list(islice(it, SAMPLE))
-            common = common_terms(sample)
+            analyses = [analyze_doc(d) for d in sample]  # analysed once, used twice
+            common = common_stems(analyses)
             (self.path / COMMON_FILE).write_text("\n".join(sorted(common)), encoding="utf-8")
-            count = 0
-            writer = _BulkWriter(ix)
-            try:
-                for doc in chain(sample, it):
-                    if cancel is not None and count % 64 == 0 and cancel():
-                        writer.cancel()
-                        return count
-                    writer.add_document(**doc_fields(doc, common))
-                    count += 1
-                    if count % SEGMENT_DOCS == 0:
-                        writer.commit(merge=False)
-                        writer = _BulkWriter(ix)
-                    if progress is not None and count % 250 == 0:
-                        progress(count, total)
-                writer.commit(merge=False)
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    writer.cancel()
-                raise
-            if progress is not None:
-                progress(count, total)
+            with Builder(ix, common, total, progress, cancel) as builder:
+                done = builder.add_all(zip(sample, analyses, strict=True))
+                del sample, analyses  # not kept for the rest of the build
+                if not (done and builder.add_all(zip(it, repeat(None)))):
+                    return builder.count
+                count = builder.finish()
             (self.path / VERSION_FILE).write_text(f"{INDEX_VERSION}\n", encoding="utf-8")
             return count
         finally:
