@@ -5,6 +5,8 @@ large GUI tests measure speed and responsiveness)."""
 from __future__ import annotations
 
 import io
+import random
+import string
 import threading
 import zlib
 from itertools import product
@@ -17,7 +19,7 @@ from whoosh.lang import porter2
 
 from pkm.core.search import IndexDoc, SearchIndex, perdoc, postings
 from pkm.core.search.build import GilPause
-from pkm.core.search.schema import grams
+from pkm.core.search.schema import _ASCII_TOKEN_RE, TOKEN_RE, grams, tokenize
 from pkm.core.search.stemming import stem
 
 
@@ -137,3 +139,14 @@ def test_gil_pause_sleeps_only_while_other_threads_work() -> None:
     finally:
         stop.set()
         t.join()
+
+
+def test_ascii_text_tokenizes_as_with_unicode_classes() -> None:
+    """tokenize() reads ASCII text with an ASCII-only pattern: same tokens."""
+    rng = random.Random(5)
+    texts = ["e.g. 3.14 a..b _x_ end. .start a.b.c", string.printable]
+    texts += ["".join(rng.choice(string.printable) for _ in range(200)) for _ in range(300)]
+    for text in texts:
+        low = text.lower()
+        assert _ASCII_TOKEN_RE.findall(low) == TOKEN_RE.findall(low)
+    assert tokenize("Über naïve café")[1] == ["über", "naïve", "café"]

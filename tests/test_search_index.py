@@ -497,6 +497,7 @@ def test_bulk_writer_writes_what_whoosh_writer_writes(tmp_path: Path) -> None:
             "2024-02-02",
         ),
         IndexDoc("empty", ("entry",), "", "", "2024-02-03"),
+        IndexDoc("heavy", ("entry",), "x y", "x y " * 1500, "2024-02-04"),  # weights > 1023
     ]
     docs = [IndexDoc(f"{d.key}-{i}", *list(d.__dict__.values())[1:]) for i, d in enumerate(docs)]
     common = frozenset({"x", "y", "rate", "interest"})

@@ -24,7 +24,7 @@ from __future__ import annotations
 import pickle
 from array import array
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import partial
 from itertools import chain, repeat
 from operator import add
@@ -59,10 +59,24 @@ from pkm.core.search.postings import (
     term_value,
     write_hashes,
 )
-from pkm.core.search.schema import MAX_WEIGHT, TITLE_BOOST, word_index
+from pkm.core.search.schema import MAX_WEIGHT, word_index
 
 #: Docs per segment written by rebuild (bounds memory: ~60 MB per segment).
 SEGMENT_DOCS = 25_000
+
+
+def _weighted(doc: bytes, weights: Iterable[int] | None) -> Iterable[bytes]:
+    """Each posting's bytes (weight then docnum) for a doc's terms: one
+    buffer append each, the few distinct ones made once."""
+    if weights is None:
+        return repeat(WEIGHT_BYTES[1] + doc)
+    if not isinstance(weights, Collection):
+        weights = list(weights)
+    top = max(weights, default=0)
+    if top < len(WEIGHT_BYTES):
+        table = list(map(add, WEIGHT_BYTES[: top + 1], repeat(doc)))
+        return map(table.__getitem__, weights)
+    return map(add, map(U32.pack, weights), repeat(doc))
 
 
 class _Plan(NamedTuple):
@@ -160,30 +174,30 @@ class _BulkWriter(SegmentWriter):
         self.docnum += 1
 
     def _invert(self, plan: _Plan, name: str, docnum: int, value: Any) -> int:
-        """Append the doc's posting to the buffer of each of the value's terms,
-        with C-level ``map`` calls; returns the field length. A doc's terms
-        are distinct, so weights then docnums can go in two passes."""
+        """Append the doc's posting (weight and docnum, or the docnum alone)
+        to the buffer of each of the value's terms, with C-level ``map``
+        calls; returns the field length."""
         field = self.schema[name]
-        if plan.by_postings:
-            terms, weights, length = field.postings(value)
-            if weights is None:
-                wbytes: Iterable[bytes] = repeat(WEIGHT_BYTES[1])
-            elif length * TITLE_BOOST < len(WEIGHT_BYTES):  # weights are at most that
-                wbytes = map(WEIGHT_BYTES.__getitem__, weights)
-            else:
-                wbytes = map(U32.pack, weights)
-        elif plan.whole and isinstance(value, str) and value:  # what Whoosh's ID would do
-            terms, wbytes, length = [value.encode("utf-8")], [WEIGHT_BYTES[1]], 1
-        else:  # other Whoosh fields: bytes terms
-            items = list(field.index(value))
-            terms = [t for t, _, _, _ in items]
-            wbytes = [U32.pack(min(int(w), MAX_WEIGHT)) for _, _, w, _ in items]
-            length = sum(f for _, f, _, _ in items)
-        buffers = list(map(plan.inv.__getitem__, terms))  # type: ignore[union-attr]
-        if plan.weighted:
-            deque(map(bytearray.extend, buffers, wbytes), 0)
-        deque(map(bytearray.extend, buffers, repeat(U32.pack(docnum))), 0)
+        doc = U32.pack(docnum)
+        if not plan.weighted:
+            terms, length = self._terms(plan, field, value)[::2]
+            posting: Iterable[bytes] = repeat(doc)
+        else:
+            terms, weights, length = self._terms(plan, field, value)
+            posting = _weighted(doc, weights)
+        deque(map(bytearray.extend, map(plan.inv.__getitem__, terms), posting), 0)  # type: ignore[union-attr]
         return length
+
+    @staticmethod
+    def _terms(plan: _Plan, field: Any, value: Any) -> tuple[Any, Any, int]:
+        """(terms, integer weights or None for all 1, field length) of a value."""
+        if plan.by_postings:
+            return field.postings(value)
+        if plan.whole and isinstance(value, str) and value:  # what Whoosh's ID would do
+            return [value.encode("utf-8")], None, 1
+        items = list(field.index(value))  # other Whoosh fields: bytes terms
+        weights = [min(int(w), MAX_WEIGHT) for _, _, w, _ in items]
+        return [t for t, _, _, _ in items], weights, sum(f for _, f, _, _ in items)
 
     def _write_perdoc(self) -> None:
         """Hand the buffered docs' stored fields, field lengths and column

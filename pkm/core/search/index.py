@@ -8,16 +8,20 @@ on the 20k-doc benchmark said so:
 * Writing (:class:`_BulkWriter` in ``bulk.py``, for rebuilds *and* updates):
   Whoosh's writer pushes every posting through a sorting pool and a
   per-posting ``add()`` (~15 us a posting: ~400 docs/s, and merges of a few
-  hundred docs took seconds). Here postings go into per-term arrays with
-  C-level ``map`` calls and are written a whole block at a time in the W3
-  codec's exact format.
+  hundred docs took seconds). Here postings go into per-term byte buffers
+  with C-level ``map`` calls and are written a whole block at a time in the
+  W3 codec's exact format; a rebuild (``build.py``) also derives the prefix
+  grams from the words' postings and steps aside for the GUI thread.
 * Searching (:class:`Run` in ``engine.py``): term-at-a-time BM25F over whole
   decoded posting blocks, instead of Whoosh's per-posting matcher calls (a
   very common word: 60-90 ms with matchers, ~5 ms here), with decoded
   postings cached between keystrokes (``cache.py``).
 
-Modules: ``bulk.py`` the bulk writer; ``cache.py`` reading postings and the
-per-segment cache; ``engine.py`` the query engine; here ``SearchIndex``.
+Modules: ``build.py`` a rebuild's writing loop; ``bulk.py`` the bulk writer,
+with ``postings.py`` (terms) and ``perdoc.py`` (stored fields, lengths,
+columns); ``schema.py`` the fields and the text analysis (``stemming.py``);
+``cache.py`` reading postings and the per-segment cache; ``engine.py`` the
+query engine; here ``SearchIndex``.
 """
 
 from __future__ import annotations

@@ -74,6 +74,9 @@ _SEP_BYTES = SEQ_SEP.to_bytes(4, "little")
 #: r"\w+(?:\.?\w+)*" (after a greedy \w+ a dot-less repeat can never match),
 #: ~10% faster, with no backtracking to try.
 TOKEN_RE = re.compile(r"\w+(?:\.\w+)*")
+#: The same for ASCII text, where Unicode and ASCII \w are the same
+#: characters ([A-Za-z0-9_]): ~25% faster than checking Unicode classes.
+_ASCII_TOKEN_RE = re.compile(TOKEN_RE.pattern, re.ASCII)
 _SNOWBALL_ENGLISH = """i me my myself we our ours ourselves you your yours yourself yourselves
     he him his himself she her hers herself it its itself they them their theirs themselves
     what which who whom this that these those am is are was were be been being have has had
@@ -152,7 +155,8 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
     Positions are list indexes, so stopwords leave no gaps (like Whoosh's
     ``StopFilter(renumber=True)``): the phrase "state of the art" is "state art".
     """
-    toks = TOKEN_RE.findall(text.lower())
+    low = text.lower()
+    toks = (_ASCII_TOKEN_RE if low.isascii() else TOKEN_RE).findall(low)
     sl = _stems_of(toks)
     return list(filter(None, sl)), list(compress(toks, sl))
 
