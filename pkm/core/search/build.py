@@ -4,11 +4,12 @@ A rebuild runs on a worker thread for ~10-20 s of pure CPU. CPython hands
 the GIL to a waiting thread on request every 5 ms, but a waiting thread
 whose timer keeps being reset by other threads dropping and re-taking the
 GIL (SQLite returning rows on the reader thread, file writes) can wait far
-longer: while typing during a rebuild the window froze for 60-110 ms at a
-time, with the reader thread fetching rows meanwhile. :class:`GilPause`
-makes the worker step aside now and then with a real sleep, during which
-everyone else runs; the rest of the fix is in ``bulk.py`` (no GIL-dropping
-call per document, no long-lived objects the garbage collector scans).
+longer: with the GIL-dropping calls gone from the writer (``bulk.py``),
+typing during a rebuild still froze the window for 60-110 ms at a time
+while the reader thread fetched rows. :class:`GilPause` makes the worker
+step aside now and then with a real sleep, during which everyone else runs.
+Measured in the large GUI test (typing during a 20k-document rebuild): the
+worst stall went from 0.17-0.68 s to 18-50 ms.
 """
 
 from __future__ import annotations

@@ -161,7 +161,7 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
     return list(filter(None, sl)), list(compress(toks, sl))
 
 
-def prefix_grams(words_: Iterable[str]) -> set[str]:
+def prefix_grams(words_: Collection[str]) -> set[str]:
     """The ``prefix`` terms of distinct ``words_`` (see :func:`grams`); C-level
     ``map`` calls when every word's grams are cached."""
     gl = list(map(_GRAMS.get, words_))
