@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -179,3 +180,12 @@ class EntryList(QListWidget):
                 self.empty_text,
             )
             p.end()
+
+
+def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
+    """Ask before something that cannot be undone; the button says what happens (``yes``)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is ok

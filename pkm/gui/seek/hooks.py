@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QWidget
+
+from pkm.gui.widgets import confirm as confirm  # the stages' one question box
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
 OPML_FILTER = "OPML files (*.opml *.xml);;All files (*)"
@@ -32,14 +34,6 @@ def choose_open_path(parent: QWidget, caption: str) -> str | None:
 def choose_save_path(parent: QWidget, caption: str, name: str) -> str | None:
     path, _ = QFileDialog.getSaveFileName(parent, caption, name, OPML_FILTER)
     return path or None
-
-
-def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    return box.clickedButton() is ok
 
 
 def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:

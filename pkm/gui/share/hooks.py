@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from pkm.gui.widgets import confirm as confirm  # the stages' one question box
 
 #: What a link in the publish log may open: web pages, mail, and the files a folder target wrote.
 OPENABLE = ("http", "https", "mailto", "file")
@@ -25,11 +27,3 @@ def open_url(url: str) -> None:
 def choose_folder(parent: QWidget, caption: str, start: str = "") -> str | None:
     path = QFileDialog.getExistingDirectory(parent, caption, start)
     return path or None
-
-
-def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    return box.clickedButton() is ok
