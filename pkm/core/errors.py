@@ -26,3 +26,15 @@ class StorageError(PkmError):
 
 class QueryError(BadInput):
     """A search query that cannot be parsed."""
+
+
+class DiskFull(StorageError):
+    """The disk is full: nothing was written; what the user typed is still theirs to keep."""
+
+
+class DatabaseDamaged(StorageError):
+    """The database failed its check: it can be read, never written."""
+
+
+class StaleWrite(StorageError):
+    """A write based on a version of the data that is no longer the stored one."""

@@ -103,11 +103,15 @@ class SearchService:
                     conn.execute("DELETE FROM index_queue WHERE seq <= ?", (high,))
             return n
 
-    def sync(self, *, rebuild_if_needed: bool = True) -> int:
+    def sync(
+        self, *, rebuild_if_needed: bool = True, between_batches: Callable[[], None] | None = None
+    ) -> int:
         """Bring the index up to date: rebuild if it is missing, else apply the queue.
 
         Writers pass rebuild_if_needed=False: a save must stay quick, and a
         missing index is rebuilt where progress can be shown (search, startup).
+        ``between_batches`` runs after each batch is committed: the window lets
+        waiting saves run there, so a sync after a big refresh never holds them.
         """
         if self.needs_rebuild():
             return self.rebuild() if rebuild_if_needed else 0
@@ -126,6 +130,21 @@ class SearchService:
                         [(r["key"], r["seq"]) for r in rows],
                     )
                 done += len(rows)
+                if between_batches is not None:
+                    between_batches()
+
+    def sync_if_idle(self, *, between_batches: Callable[[], None] | None = None) -> int | None:
+        """sync() unless this index is being written right now (None then).
+
+        The window calls this right after each write, on its writer thread. A save
+        that runs between the steps of a rebuild or of a long sync would otherwise
+        wait for a lock its own thread holds; that rebuild or sync applies the
+        save's queued change itself before it ends.
+        """
+        if not self._lock.acquire(blocking=False):
+            return None
+        self._lock.release()
+        return self.sync(rebuild_if_needed=False, between_batches=between_batches)
 
     def _apply(self, keys: list[str]) -> None:
         wanted: dict[str, list[int]] = {}

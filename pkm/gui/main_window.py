@@ -34,9 +34,9 @@ from pkm.gui.operations import Operations
 from pkm.gui.search import SearchBox
 from pkm.gui.settings_dialog import SettingsDialog, general_page
 from pkm.gui.stage import GuiContext, Stage
-from pkm.gui.status import StatusArea
+from pkm.gui.status import StatusArea, describe_error
 from pkm.gui.tasks import TaskManager
-from pkm.gui.widgets import Hint
+from pkm.gui.widgets import Hint, confirm
 
 log = logging.getLogger("pkm.gui")
 
@@ -298,6 +298,7 @@ class MainWindow(QMainWindow):
         else:
             self._content_loaded()
         self.ops.ensure_index()
+        self.ops.start_watching()
 
     def _content_loaded(self) -> None:
         self._content_ready = True
@@ -334,13 +335,33 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save what was typed and the layout, finish the queued writes, stop the threads."""
         if not self._closed:
-            self._closed = True
-            QApplication.instance().removeEventFilter(self)
             for stage in self.stages.values():
                 try:
                     stage.closing()
                 except Exception:
                     log.exception("error while closing the %s stage", stage.key)
             self.ops.set_setting(LAYOUT_KEY, self.layout_state())
+            self.tasks.cancel_long_jobs()
+            self.tasks.wait_for_writer()  # the saves just queued have run (or failed)
+            if not self._may_close_unsaved():
+                event.ignore()
+                return
+            self._closed = True
+            QApplication.instance().removeEventFilter(self)
             self.tasks.shutdown()
         event.accept()
+
+    def _may_close_unsaved(self) -> bool:
+        """Never close over text that could not be saved without an explicit "discard"."""
+        for stage in self.stages.values():
+            error = stage.unsaved()
+            if error is None:
+                continue
+            return confirm(
+                self,
+                "Your latest words are not saved",
+                f"{describe_error(error)}\n\nIf you quit now, what you typed since the last "
+                "save is lost. Keep pkm open, free some space, and it saves them by itself.",
+                "Quit and discard them",
+            )
+        return True

@@ -22,16 +22,35 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from pkm.core.changes import Change
 from pkm.core.journal import Entry, Revision, Streaks
+from pkm.core.journal.entries import SaveResult
+from pkm.core.watch import ExternalChanges
 from pkm.core.workspace import Workspace
 from pkm.gui.tasks import Task, TaskContext, TaskManager
 
 log = logging.getLogger("pkm.gui")
 
 Done = Callable[[Any], None] | None
+WATCH_MS = 1_000  # how soon the window notices a write by another process
+
+
+class EditSession:
+    """What one open entry's text is based on, shared by the editor and its saves.
+
+    ``base`` is the stored version the editor's text started from. Saves run in
+    order on the writer and advance it there, so a save queued behind another
+    builds on that one's result, never on a version already replaced. The editor
+    sets it only when it puts a freshly loaded text on screen. ``failed`` is the
+    error of the last save (None once one succeeds): closing the window asks
+    before dropping text that could not be saved.
+    """
+
+    def __init__(self, base: Entry) -> None:
+        self.base = base
+        self.failed: BaseException | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,24 @@ class Operations(QObject):
         # core's own sync-after-write would also run inside the quick jobs that
         # run between the steps of a rebuild, and wait for the rebuild's lock.
         ws.auto_index = False
+        # A quick job (a save) runs between a long job's steps only outside its transaction.
+        store = ws.store
+        tasks.interleave_allowed = lambda: not store.in_transaction
+        # Writes from network threads (the publish log) are made on the writer too.
+        store.set_write_runner(tasks.run_on_writer)
+        self._external = ExternalChanges(store)
+        self._watch = QTimer(self, interval=WATCH_MS)
+        self._watch.timeout.connect(self.check_external_changes)
+
+    def start_watching(self) -> None:
+        """Notice writes by other processes (the CLI, a sync tool) while the window is open."""
+        self.check_external_changes()
+        self._watch.start()
+
+    def check_external_changes(self) -> Task:
+        """One tiny query on the writer; what another process changed is announced
+        like the window's own writes (see pkm.core.watch)."""
+        return self.write(lambda: (None, self._external.poll()), key="external-changes")
 
     # ---- generic helpers --------------------------------------------------------
 
@@ -81,6 +118,7 @@ class Operations(QObject):
         origin: object = None,
         quick: bool = True,
         label: str = "",
+        key: str | None = None,
     ) -> Task:
         """Run ``fn() -> (value, Change)`` on the writer; announce the change; sync the index.
 
@@ -90,11 +128,15 @@ class Operations(QObject):
         announced the same way, so views cannot tell long writes from quick ones.
         """
 
+        def run(*ctx: TaskContext) -> tuple[Any, Change]:
+            value, change = fn(*ctx)
+            if change.entries or change.removed_entries or change.items:
+                self._index_now()  # still on the writer: what views load next is searchable
+            return value, change
+
         def done(outcome: tuple[Any, Change]) -> None:
             value, change = outcome
             if change:  # announced even if the widget that asked is gone
-                if change.entries or change.removed_entries or change.items:
-                    self.sync_index()  # first: what views load next is then searchable
                 self.changed.emit(change, origin)
             if on_done is not None and (owner is None or shiboken6.isValid(owner)):
                 on_done(value)
@@ -105,7 +147,21 @@ class Operations(QObject):
             else:
                 self.tasks.failed.emit(exc)
 
-        return self.tasks.write(fn, on_done=done, on_error=failed, quick=quick, label=label)
+        return self.tasks.write(
+            run, on_done=done, on_error=failed, quick=quick, label=label, key=key
+        )
+
+    def _index_now(self) -> None:
+        """Apply the index queue right after a commit, on the writer (one round trip).
+
+        A failure leaves the change queued for the next sync; the save itself
+        succeeded, so it is logged and shown as the index state, never as a failed save.
+        """
+        try:
+            self.ws.search.sync_if_idle(between_batches=self.tasks.let_quick_jobs_run)
+        except Exception as exc:
+            log.error("search index: %s", exc, exc_info=exc)
+            self.tasks.call_in_gui(lambda: self._set_index_state("failed"))
 
     def read(
         self, key: str, fn: Callable[[], Any], on_done: Done, *, owner: QObject | None = None, **kw
@@ -226,26 +282,37 @@ class Operations(QObject):
 
         return self.write(fn, on_done=on_done, owner=owner)
 
-    def save_entry(
+    def save_edit(
         self,
-        entry_id: int,
+        session: EditSession,
         *,
-        title: str | None = None,
-        body: str | None = None,
-        tags: list[str] | None = None,
+        title: str | None,
+        body: str,
         force_revision: bool = False,
         origin: object = None,
         on_done: Done = None,
         on_error: Done = None,
         owner: QObject | None = None,
     ) -> Task:
+        """An editor's save, compare-and-set on ``session.base`` (merged if another
+        process wrote meanwhile). ``on_done`` gets the SaveResult: the entry as stored,
+        so the editor never reloads what it has just written."""
         j = self.ws.journal
 
-        def fn() -> tuple[Change, Change]:
-            change = j.save(
-                entry_id, title=title, body=body, tags=tags, force_revision=force_revision
-            )
-            return change, change
+        def fn() -> tuple[SaveResult, Change]:
+            try:
+                result = j.save_edit(
+                    session.base.id,
+                    base=session.base,
+                    title=title,
+                    body=body,
+                    force_revision=force_revision,
+                )
+            except BaseException as exc:
+                session.failed = exc
+                raise
+            session.base, session.failed = result.entry, None
+            return result, result.change
 
         return self.write(fn, on_done=on_done, on_error=on_error, owner=owner, origin=origin)
 
@@ -279,8 +346,9 @@ class Operations(QObject):
 
     def sync_index(self) -> Task:
         """Apply queued changes to the index (coalesced: one waiting sync at most)."""
+        s, between = self.ws.search, self.tasks.let_quick_jobs_run
         return self.tasks.write(
-            lambda: self.ws.search.sync(rebuild_if_needed=False),
+            lambda: s.sync(rebuild_if_needed=False, between_batches=between),
             key="sync-index",
             on_error=self._index_failed,
         )

@@ -65,6 +65,11 @@ class Stage(QWidget):
         """The window is closing: flush, keep snapshots. Writes queued here still run."""
         self.flush()
 
+    def unsaved(self) -> BaseException | None:
+        """Why something the user typed could not be saved, if so (asked before closing,
+        after the queued writes ran)."""
+        return None
+
     def save_state(self) -> dict[str, Any]:
         """Splitter sizes, last selection... stored in the workspace settings."""
         return {}

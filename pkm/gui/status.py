@@ -32,7 +32,7 @@ def describe_error(exc: BaseException) -> str:
         return f"The computer refused a file operation{where}: {exc.strerror}."
     return (
         f"Something went wrong ({type(exc).__name__}: {exc}). "
-        "Your text is safe; details are in the log file in the data folder."
+        "Details are in the log file in the data folder."
     )
 
 

@@ -31,6 +31,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -89,8 +90,7 @@ class TaskContext:
         if now - self._last >= PROGRESS_EVERY_S or (total and done >= total):
             self._last = now
             self._manager._relay.progressed.emit(self._task.id, done, total, text)
-        if self._worker is not None and threading.get_ident() == self._worker.ident:
-            self._worker.run_quick_jobs()
+        self._manager.let_quick_jobs_run()
 
 
 class _Relay(QObject):
@@ -159,6 +159,8 @@ class _SerialWorker(QThread):
 
     def run_quick_jobs(self) -> None:
         """Run the quick jobs waiting (in their order) from inside a long job."""
+        if self._manager.interleave_allowed is not None and not self._manager.interleave_allowed():
+            return  # inside the long job's transaction: a save would join it, uncommitted
         while True:
             with self._cond:
                 task = next((t for t in self._queue if t.quick), None)
@@ -194,6 +196,10 @@ class TaskManager(QObject):
         self._latest: dict[str, int] = {}
         self._long: dict[int, Task] = {}
         self._closed = False
+        self._gui_ident = threading.get_ident()
+        #: Set by the owner of the database: True when a quick job may run now, between
+        #: the steps of a long one (not inside that job's open transaction).
+        self.interleave_allowed: Callable[[], bool] | None = None
         self.writer = _SerialWorker("pkm-writer", self)
         self.reader = _SerialWorker("pkm-reader", self)
         self.pool = QThreadPool()
@@ -243,6 +249,58 @@ class TaskManager(QObject):
 
     def cancel(self, task: Task) -> None:
         task.cancel_event.set()
+
+    def cancel_long_jobs(self) -> None:
+        for task in list(self._long.values()):
+            task.cancel_event.set()
+
+    def let_quick_jobs_run(self) -> None:
+        """Called by work on the writer between its steps: saves waiting run now.
+
+        Long jobs do this through TaskContext.progress(); a long step that is not a
+        TaskContext job (an index sync after a big refresh) calls it directly. Does
+        nothing on any other thread.
+        """
+        if threading.get_ident() == self.writer.ident:
+            self.writer.run_quick_jobs()
+
+    def call_in_gui(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` on the GUI thread soon (from any thread)."""
+        self._relay.delivered.emit(fn)
+
+    def run_on_writer(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` on the writer and wait for its result (from a network thread).
+
+        The store's write runner in the window: every write comes from one thread.
+        On the writer itself, the GUI thread (which must never wait) or after
+        shutdown it runs in place.
+        """
+        here = threading.get_ident()
+        if (
+            self._closed
+            or here == self.writer.ident
+            or here == self._gui_ident
+            or not self.writer.isRunning()
+        ):
+            return fn()
+        future: Future[Any] = Future()
+
+        def job() -> None:
+            try:
+                future.set_result(fn())
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        self.writer.submit(Task(job, quick=True, id=next(self._ids)))
+        return future.result()
+
+    def wait_for_writer(self, timeout_ms: int = 30_000) -> bool:
+        """Block until every write queued so far has run (used once, when closing)."""
+        if self._closed or not self.writer.isRunning():
+            return True
+        done = threading.Event()
+        self.writer.submit(Task(done.set, id=next(self._ids)))
+        return done.wait(timeout_ms / 1000)
 
     def long_tasks(self) -> list[Task]:
         return list(self._long.values())

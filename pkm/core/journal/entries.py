@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from pkm.core import syntax
 from pkm.core.changes import Change
 from pkm.core.clock import Clock, iso
 from pkm.core.db import Store
-from pkm.core.errors import BadInput
+from pkm.core.errors import BadInput, StaleWrite
 from pkm.core.journal import links, prompts, revisions
 from pkm.core.journal.derived import write_derived
+from pkm.core.journal.merge import merge_text
 from pkm.core.journal.model import Entry, check_kind
 from pkm.core.journal.rows import daily_entry, get_entry
 from pkm.core.markdown import to_plain
@@ -154,12 +156,73 @@ def save_in(
         conn, store, entry_id, old.title, old.body, old.updated, now,
         reason=reason, force=force_revision,
     )  # fmt: skip
-    conn.execute(
-        "UPDATE entries SET title = ?, title_key = ?, body = ?, edited = 1, updated = ? "
-        "WHERE id = ?",
-        (new_title, syntax.title_key(new_title), new_body, iso(now), entry_id),
+    cur = conn.execute(
+        "UPDATE entries SET title = ?, title_key = ?, body = ?, edited = 1, updated = ?, "
+        "version = version + 1 WHERE id = ? AND version = ?",
+        (new_title, syntax.title_key(new_title), new_body, iso(now), entry_id, old.version),
     )
+    if cur.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; never write blind
+        raise StaleWrite(f"Entry {entry_id} changed while it was being saved; nothing was lost.")
     write_derived(conn, entry_id, new_body, new_explicit)
     if syntax.title_key(new_title) != syntax.title_key(old.title):
         change.entries |= links.relink(conn, store, old, new_title, now)
     return change
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What an editor's save did: the entry as now stored, and whether it was merged.
+
+    `merged`: another writer had changed the entry since `base`; both changes are
+    in `entry.body`. `conflict`: both changed the same lines; the editor's text
+    was kept and the other version is a revision ("conflict") in History.
+    """
+
+    entry: Entry
+    change: Change
+    merged: bool = False
+    conflict: bool = False
+
+
+def save_edit(
+    conn: sqlite3.Connection,
+    store: Store,
+    clock: Clock,
+    entry_id: int,
+    *,
+    base_version: int,
+    base_title: str,
+    base_body: str,
+    title: str | None,
+    body: str,
+    force_revision: bool = False,
+) -> SaveResult:
+    """An editor's save: compare-and-set on the version the editor loaded.
+
+    If nobody else wrote since `base_version`, this is save_in. Otherwise the
+    editor's changes (base -> body) and the other writer's (base -> stored) are
+    merged (merge.py); a title changed only elsewhere is taken from there.
+    """
+    current = get_entry(store, entry_id)
+    if current.version == base_version:
+        change = save_in(
+            conn, store, clock, entry_id, title, body, None,
+            force_revision=force_revision, reason="edit",
+        )  # fmt: skip
+        return SaveResult(get_entry(store, entry_id), change)
+    merged = merge_text(base_body, body, current.body)
+    conflict = merged is None
+    if conflict:
+        revisions.keep(
+            conn, store, entry_id, current.title, current.body, current.updated, clock(),
+            reason="conflict", force=True,
+        )  # fmt: skip
+        merged = body
+    mine_title = base_title if title is None else title.strip() or base_title
+    new_title = current.title if mine_title == base_title else mine_title
+    change = save_in(
+        conn, store, clock, entry_id, new_title if new_title != current.title else None,
+        merged, None, force_revision=force_revision, reason="merge",
+    )  # fmt: skip
+    change.entries.add(entry_id)
+    return SaveResult(get_entry(store, entry_id), change, merged=not conflict, conflict=conflict)

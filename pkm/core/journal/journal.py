@@ -140,6 +140,30 @@ class Journal:
             )  # fmt: skip
         return self._announce(change) if change else change
 
+    def save_edit(
+        self,
+        entry_id: int,
+        *,
+        base: Entry,
+        title: str | None = None,
+        body: str,
+        force_revision: bool = False,
+    ) -> entries.SaveResult:
+        """The window's save: only over the version it loaded (`base`), else merged.
+
+        Another process (the CLI, a clip) may have written the entry meanwhile;
+        nothing either side wrote is lost (entries.save_edit).
+        """
+        with self._store.transaction() as conn:
+            result = entries.save_edit(
+                conn, self._store, self._clock, entry_id,
+                base_version=base.version, base_title=base.title, base_body=base.body,
+                title=title, body=body, force_revision=force_revision,
+            )  # fmt: skip
+        if result.change:
+            self._announce(result.change)
+        return result
+
     def snapshot(self, entry_id: int, *, reason: str = "close") -> bool:
         """Keep the current text as a revision now (the editor calls this on close)."""
         return revisions.snapshot(self._store, self._clock, entry_id, reason=reason)

@@ -112,7 +112,8 @@ def relink(
             reason="link renamed", force=True,
         )  # fmt: skip
         conn.execute(
-            "UPDATE entries SET body = ?, updated = ? WHERE id = ?", (body, iso(now), src.id)
+            "UPDATE entries SET body = ?, updated = ?, version = version + 1 WHERE id = ?",
+            (body, iso(now), src.id),
         )
         write_derived(conn, src.id, body, list(src.explicit_tags))
         changed.add(src.id)

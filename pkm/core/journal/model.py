@@ -27,6 +27,7 @@ class Entry:
     tags: tuple[str, ...] = ()
     explicit_tags: tuple[str, ...] = ()
     deleted_at: str | None = None
+    version: int = 0  # counts saves: a writer saves only over the version it read
 
     def as_dict(self) -> dict:
         return {
@@ -39,6 +40,7 @@ class Entry:
             "created": self.created,
             "updated": self.updated,
             "deleted_at": self.deleted_at,
+            "version": self.version,
         }
 
 

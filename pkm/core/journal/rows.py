@@ -10,7 +10,7 @@ from pkm.core.db import Store
 from pkm.core.errors import NotFound
 from pkm.core.journal.model import Entry
 
-ENTRY_COLUMNS = "id, kind, day, title, body, created, updated, deleted_at"
+ENTRY_COLUMNS = "id, kind, day, title, body, created, updated, deleted_at, version"
 
 
 def tags_for(store: Store, ids: Sequence[int]) -> dict[int, tuple[list[str], list[str]]]:
@@ -46,6 +46,7 @@ def entries_from_rows(store: Store, rows: Iterable[sqlite3.Row]) -> list[Entry]:
             tags=tuple(tags[r["id"]][0]),
             explicit_tags=tuple(tags[r["id"]][1]),
             deleted_at=r["deleted_at"],
+            version=r["version"],
         )
         for r in rows
     ]

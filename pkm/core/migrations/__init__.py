@@ -2,8 +2,9 @@
 
 Each module defines `VERSION` (its position, 1, 2, 3...) and `apply(conn)`,
 which runs plain SQL inside the transaction the runner opened (so
-`executescript`, which commits, must not be used). Never edit a migration
-that has shipped: add the next one.
+`executescript`, which commits, must not be used). A module that rebuilds a
+table other tables point at sets `FOREIGN_KEYS_OFF = True`. Never edit a
+migration that has shipped: add the next one.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ _MODULES = [
     "m0002_index_queue",
     "m0003_feeds",
     "m0004_publish",
+    "m0005_entry_ids",
 ]
 
-Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
+#: (version, module name, apply, whether it runs with foreign keys off: see db.migrate)
+Migration = tuple[int, str, Callable[[sqlite3.Connection], None], bool]
 
 
 def _load() -> list[Migration]:
@@ -29,7 +32,7 @@ def _load() -> list[Migration]:
         mod = importlib.import_module(f"{__name__}.{name}")
         if i != mod.VERSION:
             raise RuntimeError(f"migration {name} has VERSION {mod.VERSION}, expected {i}")
-        out.append((i, name, mod.apply))
+        out.append((i, name, mod.apply, bool(getattr(mod, "FOREIGN_KEYS_OFF", False))))
     return out
 
 

@@ -131,7 +131,8 @@ class PublishLog:
     def begin(self, entry_id: int, target_id: int, key: str, sent_hash: str) -> int:
         """Record an attempt to create *before* sending it; returns the publication id."""
         now = iso(self._clock())
-        with self._store.transaction() as conn:
+
+        def write(conn: sqlite3.Connection) -> int:
             conn.execute(
                 """INSERT INTO publications(entry_id, target_id, state, idempotency_key,
                        content_hash, created, updated)
@@ -147,11 +148,14 @@ class PublishLog:
                 (entry_id, target_id),
             ).fetchone()[0]
             self._event(conn, pub_id, now, "attempt", sent_hash, "")
-        return int(pub_id)
+            return int(pub_id)
+
+        return self._store.write(write)
 
     def succeeded(self, pub_id: int, remote: Remote, sent_hash: str, action: str) -> None:
         now = iso(self._clock())
-        with self._store.transaction() as conn:
+
+        def write(conn: sqlite3.Connection) -> None:
             conn.execute(
                 """UPDATE publications SET state = 'published', remote_id = ?, url = ?,
                        status = ?, content_hash = ?, error = '', updated = ?, published_at = ?
@@ -160,13 +164,16 @@ class PublishLog:
             )
             self._event(conn, pub_id, now, action, sent_hash, remote.url)
 
+        self._store.write(write)
+
     def failed(self, pub_id: int, message: str, *, uncertain: bool, creating: bool) -> None:
         """A create that was refused becomes 'failed'; an unanswered one stays 'pending'.
 
         A failed update leaves the row 'published': the old post is still there.
         """
         now = iso(self._clock())
-        with self._store.transaction() as conn:
+
+        def write(conn: sqlite3.Connection) -> None:
             if creating and not uncertain:
                 conn.execute(
                     "UPDATE publications SET state = CASE WHEN remote_id = '' THEN 'failed' "
@@ -180,16 +187,21 @@ class PublishLog:
                 )
             self._event(conn, pub_id, now, "uncertain" if uncertain else "failed", "", message)
 
+        self._store.write(write)
+
     def forget_remote(self, pub_id: int) -> None:
         """The user chose to publish anew (the old post was deleted, or a second copy)."""
         now = iso(self._clock())
-        with self._store.transaction() as conn:
+
+        def write(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "UPDATE publications SET remote_id = '', url = '', status = '', "
                 "state = 'failed', updated = ? WHERE id = ?",
                 (now, pub_id),
             )
             self._event(conn, pub_id, now, "forgotten", "", "publishing anew")
+
+        self._store.write(write)
 
     def _event(
         self, conn: sqlite3.Connection, pub_id: int, at: str, action: str, h: str, detail: str

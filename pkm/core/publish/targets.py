@@ -136,8 +136,12 @@ class TargetStore:
         return target, int(n)
 
     def remember(self, target_id: int, values: Mapping[str, Any]) -> None:
-        """Merge discovered values (never secrets) into the target's cache."""
-        with self._store.transaction() as conn:
+        """Merge discovered values (never secrets) into the target's cache.
+
+        Called while publishing, from a network thread: through store.write, so the
+        write itself happens on the window's writer."""
+
+        def write(conn: sqlite3.Connection) -> None:
             row = conn.execute(
                 "SELECT cache FROM publish_targets WHERE id = ?", (target_id,)
             ).fetchone()
@@ -149,3 +153,5 @@ class TargetStore:
                 "UPDATE publish_targets SET cache = ? WHERE id = ?",
                 (json.dumps(cache, sort_keys=True), target_id),
             )
+
+        self._store.write(write)

@@ -26,7 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from pkm.core.changes import Change
+from pkm.core.errors import DiskFull
 from pkm.core.journal import Entry
+from pkm.core.journal.entries import SaveResult
+from pkm.core.journal.merge import merge_text
+from pkm.gui.operations import EditSession
 from pkm.gui.sense.autosave import Autosaver
 from pkm.gui.sense.editor_toolbar import EditorToolbar
 from pkm.gui.sense.markdown_edit import MarkdownEdit
@@ -35,6 +39,7 @@ from pkm.gui.stage import GuiContext
 from pkm.gui.widgets import KIND_LABELS, Hint
 
 PREVIEW_DELAY_MS = 250
+RETRY_MS = 5_000  # after a failed save (a full disk): try again by itself
 
 
 class EditorPane(QWidget):
@@ -48,6 +53,7 @@ class EditorPane(QWidget):
         self.ctx = ctx
         self.ops = ctx.ops
         self.entry: Entry | None = None
+        self.session: EditSession | None = None  # the open entry's stored base (operations.py)
         self._wanted: int | None = None  # the id being loaded
         self._saved_title: str | None = ""  # None after a failed save: retry next time
         self._saved_body: str | None = ""
@@ -59,6 +65,8 @@ class EditorPane(QWidget):
         self.autosaver.save_now.connect(self.save)
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._render_preview)
+        self._retry_timer = QTimer(self, singleShot=True, interval=RETRY_MS)
+        self._retry_timer.timeout.connect(self.save)
         self._build()
         self.ops.changed.connect(self._on_changed)
         self.ops.flush_requested.connect(self.flush)
@@ -163,6 +171,8 @@ class EditorPane(QWidget):
         self._loading = True
         try:
             self.entry = entry
+            self.session = EditSession(entry)
+            self._retry_timer.stop()
             self.title_edit.setText(entry.title)
             self.text.setPlainText(entry.body)
             cursor = self.text.textCursor()
@@ -193,6 +203,7 @@ class EditorPane(QWidget):
 
     def clear(self, hint: str | None = None) -> None:
         self.entry = None
+        self.session = None
         self._wanted = None
         self.autosaver.reset()
         if hint:
@@ -213,31 +224,58 @@ class EditorPane(QWidget):
     def flush(self) -> None:
         self.autosaver.flush()
 
+    @property
+    def unsaved_error(self) -> BaseException | None:
+        """Why the last save of the open entry failed (None once one succeeded).
+
+        Read after the writer has run the queued saves (MainWindow.closeEvent)."""
+        return self.session.failed if self.session is not None else None
+
     def save(self) -> None:
         """Queue a save of what is on screen (skipped if nothing changed)."""
-        if self.entry is None:
+        if self.entry is None or self.session is None:
             return
         title, body = self.title_edit.text().strip(), self.text.toPlainText()
         if title == self._saved_title and body == self._saved_body and not self._force_revision:
             self._set_save_state("Saved")
             return
-        entry_id = self.entry.id
+        session = self.session
         self._saved_title, self._saved_body = title, body
         force, self._force_revision = self._force_revision, False
         self._set_save_state("Saving…")
+        self._retry_timer.stop()
 
-        def saved(change: Change) -> None:
-            if self.entry is not None and self.entry.id == entry_id and not self.autosaver.dirty:
+        def saved(result: SaveResult) -> None:
+            if self.session is not session:
+                return
+            self.entry = result.entry
+            self._show_meta(result.entry)
+            if result.merged:
+                self._take_merged(sent=body, stored=result.entry.body)
+            if result.conflict:
+                self.ctx.status.show_message(
+                    "This entry was also changed elsewhere, at the same place. Your version "
+                    "is kept; the other one is in History."
+                )
+            if not self.autosaver.dirty:
                 self._set_save_state("Saved")
 
         def failed(exc: BaseException) -> None:
-            if self.entry is not None and self.entry.id == entry_id:
-                self._saved_body = None
+            if self.session is session:
+                self._saved_body = None  # whatever is on screen is saved by the retry
+                self._retry_timer.start()
+                if isinstance(exc, DiskFull):
+                    self._set_save_state("Not saved: the disk is full")
+                    self.ctx.status.show_error(
+                        f"{exc} Your latest words are still here, not yet on disk; pkm "
+                        "saves them by itself as soon as there is room."
+                    )
+                    return
                 self._set_save_state("Not saved")
             self.ctx.status.show_exception(exc)
 
-        self.ops.save_entry(
-            entry_id,
+        self.ops.save_edit(
+            session,
             title=title if title != self.entry.title else None,
             body=body,
             force_revision=force,
@@ -246,37 +284,64 @@ class EditorPane(QWidget):
             on_error=failed,
         )
 
+    def _take_merged(self, *, sent: str, stored: str) -> None:
+        """Another process added to the entry while we typed: show both changes.
+
+        ``stored`` is ``sent`` merged with theirs; what was typed since ``sent`` is
+        merged in again here, so no keystroke is lost and the cursor stays put.
+        """
+        on_screen = self.text.toPlainText()
+        new = merge_text(sent, on_screen, stored)
+        if new is None:  # typed over the very lines that came in: keep the typing
+            self._force_revision = True
+            return
+        cursor = self.text.textCursor()
+        pos = cursor.position()
+        shift = len(new) - len(on_screen) if new[:pos] != on_screen[:pos] else 0
+        self._loading = True
+        try:
+            edit = self.text.textCursor()
+            edit.beginEditBlock()
+            edit.select(edit.SelectionType.Document)
+            edit.insertText(new)
+            edit.endEditBlock()
+            cursor = self.text.textCursor()
+            cursor.setPosition(max(0, min(pos + shift, len(new))))
+            self.text.setTextCursor(cursor)
+        finally:
+            self._loading = False
+        self._saved_body = stored
+        if new != stored:
+            self.autosaver.touched()
+        self._render_preview()
+
     def _set_save_state(self, text: str) -> None:
         self.save_state.setText(text)
 
     def _on_changed(self, change: Change, origin: object) -> None:
-        if self.entry is None:
-            return
+        if self.entry is None or origin is self:
+            return  # our own save: its result came back with the stored entry
         entry_id = self.entry.id
         if entry_id in change.removed_entries:
             self.clear("This entry is in the trash.\nUse Undo below, or press Ctrl+T for today's.")
         elif entry_id in change.entries:
-            self.ops.load_entry(entry_id, lambda e: self._refreshed(e, origin), owner=self)
+            self.ops.load_entry(entry_id, self._refreshed, owner=self)
 
-    def _refreshed(self, entry: Entry, origin: object) -> None:
-        if self.entry is None or entry.id != self.entry.id:
+    def _refreshed(self, entry: Entry) -> None:
+        """Another writer (a restore, a clip, the CLI in another process) changed the entry."""
+        if self.entry is None or self.session is None or entry.id != self.entry.id:
             return
-        if origin is self:
-            self.entry = entry  # tags, title as saved; keep the text being typed
-            self._show_meta(entry)
-            return
+        if entry.version == self.session.base.version:
+            return  # nothing new: what we show is what is stored
         on_screen = self.text.toPlainText()
         if entry.body == on_screen and entry.title == self.title_edit.text().strip():
-            self.entry = entry
+            self.entry = self.session.base = entry
+            self._saved_title, self._saved_body = entry.title, entry.body
             self._show_meta(entry)
-        elif self.autosaver.dirty:
-            # Typed meanwhile: keep the user's text; the other version becomes a revision.
-            self._force_revision = True
-            self.entry = entry
-            self.ctx.status.show_message(
-                "This entry was also changed elsewhere. Your version is kept; "
-                "the other one is in History."
-            )
+        elif self.autosaver.dirty or on_screen != self.session.base.body:
+            # Typed meanwhile: the save merges both versions (compare-and-set on the
+            # version the text is based on), then shows the merged text.
+            self.save()
         else:
             self.show_entry(entry, keep_cursor=True)
 

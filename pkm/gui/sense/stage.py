@@ -162,6 +162,9 @@ class SenseStage(Stage):
     def closing(self) -> None:
         self.editor.close_entry()
 
+    def unsaved(self) -> BaseException | None:
+        return self.editor.unsaved_error
+
     def save_state(self) -> dict[str, Any]:
         return {
             "split": _state(self.split),
