@@ -56,7 +56,9 @@ STATEMENTS = [
     "CREATE INDEX entries_title_key ON entries(title_key)",
     "CREATE INDEX entries_day ON entries(day)",
     "CREATE INDEX entries_updated ON entries(updated)",
-    # The sequence starts past every id still mentioned anywhere.
+    # The sequence starts past every id still mentioned anywhere (the rename carried
+    # entries_new's row over; replace it).
+    "DELETE FROM sqlite_sequence WHERE name = 'entries'",
     """INSERT INTO sqlite_sequence(name, seq) SELECT 'entries', MAX(m) FROM (
            SELECT COALESCE(MAX(id), 0) AS m FROM entries
            UNION ALL SELECT COALESCE(MAX(entry_id), 0) FROM publications
