@@ -129,7 +129,7 @@ def test_a_damaged_database_is_refused_for_writes_with_the_way_out(tmp_path):
     _corrupt(home / DB_NAME)
     with Workspace(home, auto_index=False) as ws:
         assert ws.store.damage
-        with pytest.raises(DatabaseDamaged, match="damaged.*will not write.*backup"):
+        with pytest.raises(DatabaseDamaged, match=r"damaged.*will not write.*backup"):
             ws.journal.create(title="More", body="would make it worse")
     run = subprocess.run(
         [sys.executable, "-m", "pkm", "--home", str(home), "journal", "add", "More words"],
