@@ -80,7 +80,9 @@ class Workspace:
         """Share: targets, publish, preview, the publish log (pkm.core.publish)."""
         from pkm.core.publish.service import Publishing
 
-        return Publishing(self)
+        return Publishing(
+            self.store, self.clock, journal=self.journal, secrets=lambda: self.secrets
+        )
 
     @cached_property
     def feeds(self):

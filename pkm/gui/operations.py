@@ -83,10 +83,13 @@ class Operations(QObject):
         self.ws = ws
         self.tasks = tasks
         self.index_status = "checking"
-        # The writer syncs the index itself after each write (see write()). The
-        # core's own sync-after-write would also run inside the quick jobs that
-        # run between the steps of a rebuild, and wait for the rebuild's lock.
-        ws.auto_index = False
+        # The writer syncs the index itself after each write (see write()); the core's
+        # own sync-after-write would run it twice. The policy is the workspace's, set
+        # when it is opened (pkm.gui.app), never flipped here.
+        if ws.auto_index:
+            raise ValueError(
+                "The window indexes on its writer: open the Workspace with auto_index=False."
+            )
         # A quick job (a save) runs between a long job's steps only outside its transaction.
         store = ws.store
         tasks.interleave_allowed = lambda: not store.in_transaction

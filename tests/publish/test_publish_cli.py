@@ -185,7 +185,7 @@ def test_secrets_never_reach_the_data_folder(cli, ws, mastodon, micropub, webhoo
             assert secret not in o.out and secret not in o.err, secret
 
 
-def test_targets_add_validation(pub):
+def test_targets_add_validation(ws, pub):
     with pytest.raises(BadInput, match="only over https"):
         pub.add_target("b", "wordpress", url="http://blog.example.com", user="anna", secret="x")
     with pytest.raises(BadInput, match="looks like a secret"):
@@ -201,7 +201,7 @@ def test_targets_add_validation(pub):
     pub.add_target("b", "mastodon", url="https://m.example", secret="x")
     with pytest.raises(BadInput, match="is a mastodon target"):
         pub.add_target("b", "micropub", url="https://m.example", secret="other")
-    assert pub._ws.secrets.get("target:b") == "x"  # the refused change stored nothing
+    assert ws.secrets.get("target:b") == "x"  # the refused change stored nothing
     pub.add_target(
         "b", "mastodon", url="https://m.example", options=["visibility=private"]
     )  # keeps the secret

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pkm.core.clock import Clock
+from pkm.core.db import Store
 from pkm.core.errors import BadInput, PkmError
+from pkm.core.journal import Journal
 from pkm.core.publish.attempt import Attempt, choose_mode
 from pkm.core.publish.base import (
     Adapter,
@@ -42,16 +46,26 @@ from pkm.core.publish.webhook import display_url
 if TYPE_CHECKING:
     from pkm.core.export import PdfWriter
     from pkm.core.publish.linkedin import LinkedInShare
-    from pkm.core.workspace import Workspace
+    from pkm.core.secrets import Secrets
 
 log = logging.getLogger("pkm.publish")
 
 
 class Publishing:
-    def __init__(self, ws: Workspace) -> None:
-        self._ws = ws
-        self.targets = TargetStore(ws.store, ws.clock)
-        self.log = PublishLog(ws.store, ws.clock)
+    """Share: targets, publish, preview, the publish log.
+
+    Given what it uses (as Feeds is), not the whole Workspace: the store and
+    clock for the targets and the log, the journal to read what is published,
+    and the secrets, opened only when one is needed (keyring imports are slow).
+    """
+
+    def __init__(
+        self, store: Store, clock: Clock, *, journal: Journal, secrets: Callable[[], Secrets]
+    ) -> None:
+        self._journal = journal
+        self._secrets = secrets
+        self.targets = TargetStore(store, clock)
+        self.log = PublishLog(store, clock)
         self.timeout = 30.0
         self.pdf_writer: PdfWriter | None = None  # set by the CLI/GUI (Qt), see core.export
 
@@ -62,7 +76,7 @@ class Publishing:
         for t in self.targets.list():
             cls = adapter_class(t.kind)
             try:
-                has = self._ws.secrets.get(secret_name(t.name)) is not None
+                has = self._secrets().get(secret_name(t.name)) is not None
             except PkmError:
                 has = None
             out.append(
@@ -114,29 +128,29 @@ class Publishing:
         cls.check_options(opts, user)
         existing_secret = None
         if secret is None and cls.requires_secret(user):
-            existing_secret = self._ws.secrets.get(secret_name(name))
+            existing_secret = self._secrets().get(secret_name(name))
             if existing_secret is None and not (cls.url_is_secret and url):
                 raise BadInput(
                     f"A {cls.label} target needs its {cls.secret_label}: run the command again "
                     "with --secret-stdin and type or pipe it in."
                 )
         if secret is not None:
-            self._ws.secrets.set(secret_name(name), secret)
+            self._secrets().set(secret_name(name), secret)
         try:
             return self.targets.save(name, kind, url, user, opts)
         except BaseException:
             if secret is not None and existing is None:
-                self._ws.secrets.delete(secret_name(name))
+                self._secrets().delete(secret_name(name))
             raise
 
     def remove_target(self, name: str) -> int:
         """Forget the target, its secret and its publish log; returns how many log rows went."""
         target, n = self.targets.remove(name)
-        self._ws.secrets.delete(secret_name(target.name))
+        self._secrets().delete(secret_name(target.name))
         return n
 
     def _secret(self, target: TargetConfig, cls: type[Adapter], required: bool) -> str | None:
-        secret = self._ws.secrets.get(secret_name(target.name))
+        secret = self._secrets().get(secret_name(target.name))
         if secret is None and required and cls.requires_secret(target.user):
             raise SecretMissing(
                 f"No {cls.secret_label} is stored for the target '{target.name}'. Run "
@@ -223,7 +237,7 @@ class Publishing:
                 f"{cls.label} has no drafts. Leave out --draft, or use --dry-run to see what "
                 "would be sent."
             )
-        entry = self._ws.journal.get(entry_id)
+        entry = self._journal.get(entry_id)
         pub = self.log.get(entry.id, target.id)
         mode, key = choose_mode(cls, target, pub, as_new=as_new, strict=not dry_run)
         link = self.log.public_url(entry.id, BLOG_KINDS) if target.kind not in BLOG_KINDS else ""
@@ -247,5 +261,5 @@ class Publishing:
         """Formatted text to copy and LinkedIn's share page to open (no API is offered)."""
         from pkm.core.publish.linkedin import share
 
-        entry = self._ws.journal.get(entry_id)
+        entry = self._journal.get(entry_id)
         return share(build_post(entry, link=self.log.public_url(entry.id, BLOG_KINDS)))
