@@ -12,8 +12,13 @@ class Change:
     feeds: set[int] = field(default_factory=set)
     removed_entries: set[int] = field(default_factory=set)
     created: int | None = None  # the id of the one thing a call created, if any
+    #: Entries (also in ``entries``) whose text alone changed: same title, tags, links
+    #: and day, so lists, calendars, streaks and side panels need no redraw.
+    text_only: set[int] = field(default_factory=set)
 
     def merge(self, other: Change) -> Change:
+        more = (self.entries - self.text_only) | (other.entries - other.text_only)
+        self.text_only = (self.text_only | other.text_only) - more
         self.entries |= other.entries
         self.items |= other.items
         self.feeds |= other.feeds

@@ -224,3 +224,28 @@ def test_export_markdown_html_pdf_and_copy_as_rich_text(main_window, tmp_path):
     mime = QApplication.clipboard().mimeData()
     assert "<strong>bold</strong>" in mime.html()
     assert "A bold idea" in mime.text() and "**" not in mime.text()
+
+
+def test_typing_plain_text_redraws_no_side_panel(main_window):
+    """A body-only save touches only the text: calendar, day list, streak, context stay."""
+    o, qtbot = main_window, main_window.qtbot
+    o.editor.text.setFocus()
+    qtbot.keyClicks(o.editor.text, "#first")  # the first edit of the day: streak changes
+    o.editor.flush()
+    qtbot.waitUntil(lambda: "#first" in o.saved_body(o.editor.entry_id))
+    o.wait_idle()
+    qtbot.wait(400)  # the stage's refresh timer
+    redraws: list[str] = []
+    panel = o.sense.day_panel
+    for name in ("refresh_marks", "refresh_day", "refresh_streak"):
+        setattr(panel, name, lambda name=name: redraws.append(name))
+    qtbot.keyClicks(o.editor.text, " more words")
+    o.editor.flush()
+    qtbot.waitUntil(lambda: "more words" in o.saved_body(o.editor.entry_id))
+    o.wait_idle()
+    qtbot.wait(400)
+    assert redraws == []
+    qtbot.keyClicks(o.editor.text, " #newtag")
+    o.editor.flush()
+    qtbot.waitUntil(lambda: "#newtag" in o.saved_body(o.editor.entry_id))
+    qtbot.waitUntil(lambda: "refresh_streak" in redraws)

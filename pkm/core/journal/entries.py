@@ -152,6 +152,15 @@ def save_in(
         return Change()
     check_size(new_title, new_body)
     change = Change(entries={entry_id})
+    was_edited = conn.execute("SELECT edited FROM entries WHERE id = ?", (entry_id,)).fetchone()[0]
+    new_tags = dict.fromkeys([*new_explicit, *syntax.extract_tags(new_body)])
+    if (
+        new_title == old.title
+        and was_edited
+        and list(new_tags) == list(dict.fromkeys([*old.explicit_tags, *old.tags]))
+        and syntax.extract_links(new_body) == syntax.extract_links(old.body)
+    ):
+        change.text_only.add(entry_id)
     revisions.keep(
         conn, store, entry_id, old.title, old.body, old.updated, now,
         reason=reason, force=force_revision,

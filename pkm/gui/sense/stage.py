@@ -130,10 +130,10 @@ class SenseStage(Stage):
 
     def _on_changed(self, change: Change, origin: object) -> None:
         """Refresh what the change can affect, once, a moment later."""
-        if not (change.entries or change.removed_entries):
-            return
+        touched = (change.entries - change.text_only) | change.removed_entries
+        if not touched:
+            return  # only the text of an entry changed: nothing shown here depends on it
         shown = set(self.day_panel.entries.ids())
-        touched = change.entries | change.removed_entries
         if change.created is not None or change.removed_entries or touched & shown:
             self._refresh_wanted |= {"marks", "day"}
         self._refresh_wanted |= {"streak", "context"}
