@@ -24,7 +24,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,6 +40,7 @@ CHECK_BUDGET_S = 1.5  # quick_check longer than this is left unfinished (logged)
 
 log = logging.getLogger("pkm.db")
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 def describe(exc: sqlite3.Error, path: Path) -> StorageError:
@@ -86,6 +87,21 @@ def damaged_message(path: Path, detail: str) -> str:
         "What it holds can still be read and exported. To recover, close pkm and replace "
         f"{path.name} with the copy from your latest backup of the data folder."
     )
+
+
+IN_CHUNK = 500  # ids per "IN (...)": SQLite limits the parameters of one statement
+
+
+def in_chunks(values: Sequence[V], size: int = IN_CHUNK) -> Iterator[tuple[str, tuple[V, ...]]]:
+    """``("(?,?,…)", values)`` for each chunk: one query per chunk instead of one per id.
+
+    for marks, part in in_chunks(ids):
+        store.query(f"SELECT … WHERE id IN {marks}", part)
+    """
+    values = list(values)
+    for start in range(0, len(values), size):
+        part = tuple(values[start : start + size])
+        yield "(" + ",".join("?" * len(part)) + ")", part
 
 
 class Store:

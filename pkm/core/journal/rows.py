@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from pkm.core.db import Store
+from pkm.core.db import Store, in_chunks
 from pkm.core.errors import NotFound
 from pkm.core.journal.model import Entry
 
@@ -16,13 +16,11 @@ ENTRY_COLUMNS = "id, kind, day, title, body, created, updated, deleted_at, versi
 def tags_for(store: Store, ids: Sequence[int]) -> dict[int, tuple[list[str], list[str]]]:
     """id -> (all tags, explicit tags), in one query per 500 ids."""
     out: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        marks = ",".join("?" * len(chunk))
+    for marks, part in in_chunks(ids):
         for r in store.query(
-            f"SELECT entry_id, tag, explicit FROM entry_tags WHERE entry_id IN ({marks}) "
+            f"SELECT entry_id, tag, explicit FROM entry_tags WHERE entry_id IN {marks} "
             "ORDER BY rowid",
-            tuple(chunk),
+            part,
         ):
             all_tags, explicit = out[r["entry_id"]]
             all_tags.append(r["tag"])
@@ -59,12 +57,8 @@ def fetch_entries(
         return []
     out: list[Entry] = []
     trash = "" if include_trashed else "AND deleted_at IS NULL"
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        marks = ",".join("?" * len(chunk))
-        rows = store.query(
-            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id IN ({marks}) {trash}", tuple(chunk)
-        )
+    for marks, part in in_chunks(ids):
+        rows = store.query(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id IN {marks} {trash}", part)
         out.extend(entries_from_rows(store, rows))
     order = {i: n for n, i in enumerate(ids)}
     out.sort(key=lambda e: order[e.id])

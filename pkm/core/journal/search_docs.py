@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pkm.core.clock import parse_iso
-from pkm.core.db import Store
+from pkm.core.db import Store, in_chunks
 from pkm.core.journal.derived import entry_key
 from pkm.core.journal.listing import count_entries
 from pkm.core.journal.model import Entry
@@ -15,11 +15,9 @@ from pkm.core.markdown import to_plain
 
 def _sources_by_entry(store: Store, ids: Sequence[int]) -> dict[int, str]:
     out: dict[int, set[str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        marks = ",".join("?" * len(chunk))
+    for marks, part in in_chunks(ids):
         for r in store.query(
-            f"SELECT entry_id, feed, title FROM clips WHERE entry_id IN ({marks})", tuple(chunk)
+            f"SELECT entry_id, feed, title FROM clips WHERE entry_id IN {marks}", part
         ):
             out.setdefault(r["entry_id"], set()).update(x for x in (r["feed"],) if x)
     return {k: " ".join(sorted(v)) for k, v in out.items()}
@@ -70,6 +68,8 @@ class EntryDocs:
         return count_entries(self._store)
 
     def texts(self, ids: Sequence[int]) -> dict[int, str]:
-        marks = ",".join("?" * len(ids))
-        rows = self._store.query(f"SELECT id, body FROM entries WHERE id IN ({marks})", tuple(ids))
-        return {r["id"]: to_plain(r["body"]) for r in rows}
+        return {
+            r["id"]: to_plain(r["body"])
+            for marks, part in in_chunks(ids)
+            for r in self._store.query(f"SELECT id, body FROM entries WHERE id IN {marks}", part)
+        }
