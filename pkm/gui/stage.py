@@ -10,17 +10,65 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from pkm.core.workspace import Workspace
 
 if TYPE_CHECKING:
-    from pkm.gui.main_window import MainWindow
     from pkm.gui.operations import Operations
     from pkm.gui.status import StatusArea
     from pkm.gui.tasks import TaskManager
+
+S = TypeVar("S")
+
+
+class Window(Protocol):
+    """What a stage may ask of the window (a QWidget, also the parent of its dialogs).
+
+    A protocol, not the MainWindow class: stages talk to the window through
+    these signals and calls and never import it (no import cycle, no reaching in).
+    """
+
+    open_entry: SignalInstance  # (entry id) show it in Sense, ready to write
+    open_item: SignalInstance  # (item id) show it in Seek
+
+    def show_stage(self, key: str) -> None: ...
+
+    def search_for(self, query: str) -> None: ...
+
+
+class Hook(Generic[S]):
+    """A named extension point one part offers and others add to (Anki's gui_hooks).
+
+    ``run(subject)`` calls every callback added so far and remembers the subject,
+    so a callback added later is still called for it: the order in which stages
+    are built does not matter.
+    """
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[[S], None]] = []
+        self._subjects: list[S] = []
+
+    def add(self, callback: Callable[[S], None]) -> None:
+        self._callbacks.append(callback)
+        for subject in self._subjects:
+            callback(subject)
+
+    def run(self, subject: S) -> None:
+        self._subjects.append(subject)
+        for callback in self._callbacks:
+            callback(subject)
+
+
+@dataclass
+class Hooks:
+    """The extension points of the window's parts."""
+
+    #: Sense's editor, once its toolbar exists: Share adds its Publish button.
+    editor_toolbar: Hook[Any] = field(default_factory=Hook)
 
 
 @dataclass(frozen=True)
@@ -39,8 +87,9 @@ class GuiContext:
     tasks: TaskManager
     ops: Operations
     status: StatusArea
-    window: MainWindow
+    window: Window
     settings_pages: list[SettingsPage] = field(default_factory=list)
+    hooks: Hooks = field(default_factory=Hooks)
 
 
 class Stage(QWidget):

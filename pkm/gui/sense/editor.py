@@ -70,6 +70,7 @@ class EditorPane(QWidget):
         self._build()
         self.ops.changed.connect(self._on_changed)
         self.ops.flush_requested.connect(self.flush)
+        ctx.hooks.editor_toolbar.run(self)  # Share adds its Publish button
 
     # ---- layout -------------------------------------------------------------------
 

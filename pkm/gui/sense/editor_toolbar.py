@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -20,7 +20,25 @@ from pkm.gui import clipboard
 from pkm.gui.export import FORMATS
 
 if TYPE_CHECKING:
-    from pkm.gui.sense.editor import EditorPane
+    from pkm.core.journal import Entry
+    from pkm.gui.stage import GuiContext
+
+
+class Editor(Protocol):
+    """What the toolbar uses of the editor it sits on (a QWidget: its parent).
+
+    A protocol rather than EditorPane, which builds this toolbar: no import cycle.
+    """
+
+    ctx: GuiContext
+    entry: Entry | None
+
+    def flush(self) -> None: ...
+
+    def set_preview_visible(self, visible: bool) -> None: ...
+
+    def addAction(self, action: QAction) -> None: ...
+
 
 FORMAT_NAMES = {"md": "Markdown", "html": "web page (HTML)", "pdf": "PDF", "eml": "email draft"}
 
@@ -31,8 +49,8 @@ def safe_filename(title: str) -> str:
 
 
 class EditorToolbar(QToolBar):
-    def __init__(self, editor: EditorPane) -> None:
-        super().__init__(editor)
+    def __init__(self, editor: Editor) -> None:
+        super().__init__(editor)  # type: ignore[arg-type]
         self.editor = editor
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setMovable(False)

@@ -2,9 +2,10 @@
 
 ``create_stage`` builds one :class:`ShareController` for the window (shared
 by the stage, the Publish button and the Targets settings page), puts the
-Publish button on the Sense editor's toolbar when Sense is there (it is
-created before Share, see ``app.build_window``), and adds the Targets page
-to Settings.
+Publish button on the Sense editor's toolbar through the hook Sense offers
+(``GuiContext.hooks.editor_toolbar``; a toolbar built before Share is also
+given the button), opens the target dialog when the controller asks for it,
+and adds the Targets page to Settings.
 """
 
 from __future__ import annotations
@@ -17,13 +18,18 @@ def create_stage(ctx: GuiContext) -> Stage:
     from pkm.gui.share.publish_button import install
     from pkm.gui.share.settings_page import TargetsPage
     from pkm.gui.share.stage import ShareStage
+    from pkm.gui.share.target_dialog import TargetDialog
 
     share = ShareController(ctx, ctx.window)
     stage = ShareStage(ctx, share)
-    sense = ctx.window.stages.get("sense")
-    editor = getattr(sense, "editor", None)
-    if editor is not None and hasattr(editor, "toolbar"):
+    share.target_dialog_wanted.connect(
+        lambda parent, existing: TargetDialog(share, parent, existing=existing).open()
+    )
+
+    def add_publish_button(editor) -> None:
         stage.publish_button = install(share, editor)
+
+    ctx.hooks.editor_toolbar.add(add_publish_button)
     ctx.settings_pages.append(SettingsPage("Targets", lambda c: TargetsPage(c, share)))
     return stage
 

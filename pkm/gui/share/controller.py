@@ -59,6 +59,10 @@ def text_to_html(text: str) -> str:
 class ShareController(QObject):
     #: A target's connection test ended: (name, ok, message in plain words).
     tested = Signal(str, bool, str)
+    #: Open the target dialog: (parent widget, the TargetConfig to edit or None to add).
+    #: A signal, so the dialog (which uses this controller) is not imported here;
+    #: create_stage connects it.
+    target_dialog_wanted = Signal(object, object)
 
     def __init__(self, ctx: GuiContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -295,14 +299,10 @@ class ShareController(QObject):
         dialog.open()
 
     def add_target(self, parent: QWidget | None = None) -> None:
-        from pkm.gui.share.target_dialog import TargetDialog
-
-        TargetDialog(self, parent or self.ctx.window).open()
+        self.target_dialog_wanted.emit(parent or self.ctx.window, None)
 
     def edit_target(self, target: TargetConfig, parent: QWidget | None = None) -> None:
-        from pkm.gui.share.target_dialog import TargetDialog
-
-        TargetDialog(self, parent or self.ctx.window, existing=target).open()
+        self.target_dialog_wanted.emit(parent or self.ctx.window, target)
 
     def remove_target(self, target: TargetConfig, parent: QWidget | None = None) -> None:
         if not self.confirm(
