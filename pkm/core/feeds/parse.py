@@ -41,15 +41,43 @@ class NotAFeed(PkmError):
 
 
 def strip_doctype(data: bytes) -> bytes:
-    """`data` without any <!DOCTYPE ...> declaration, internal subset and all."""
-    out, pos = bytearray(), 0
-    while True:
-        m = _DOCTYPE.search(data, pos)
-        if m is None:
-            out += data[pos:]
-            return bytes(out)
-        out += data[pos : m.start()]
-        pos = _declaration_end(data, m.end())
+    """`data` without the <!DOCTYPE ...> declaration of its prolog, internal subset and all.
+
+    Only the prolog is searched, the way an XML parser reads it: an XML
+    declaration, processing instructions, comments and white space may come
+    before the DOCTYPE. A `<!DOCTYPE` anywhere after that (in a comment, in
+    CDATA, in escaped text) is content, and is left alone: it declares
+    nothing, and after the root element no parser would take it as a
+    declaration.
+    """
+    pos, n = 0, len(data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        pos = 3
+    while pos < n:
+        if data[pos] in b" \t\r\n":
+            pos += 1
+        elif data.startswith(b"<?", pos):
+            pos = _after(data, pos, b"?>")
+        elif data.startswith(b"<!--", pos):
+            pos = _after(data, pos + 4, b"-->")
+        elif _DOCTYPE.match(data, pos):
+            break
+        else:
+            return data
+    else:
+        return data
+    kept = bytearray(data[:pos])
+    while _DOCTYPE.match(data, pos):  # more than one is not well-formed; remove them all
+        pos = _declaration_end(data, pos + len("<!DOCTYPE"))
+        while pos < n and data[pos] in b" \t\r\n":
+            kept.append(data[pos])
+            pos += 1
+    return bytes(kept) + data[pos:]
+
+
+def _after(data: bytes, i: int, end: bytes) -> int:
+    j = data.find(end, i)
+    return len(data) if j < 0 else j + len(end)
 
 
 def _declaration_end(data: bytes, i: int) -> int:

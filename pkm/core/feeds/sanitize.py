@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlunsplit
 
 import nh3
 
+from pkm.core.feeds.urls import host_port, split_http
 from pkm.core.sanitize import TAGS
 
 FEED_TAGS = (TAGS - {"input"}) | {"article", "section", "aside", "header", "footer", "main"}
@@ -94,11 +95,13 @@ def absolute_url(value: str, base: str = "") -> str:
     try:
         absolute = value[:8].lower().startswith(("https://", "http://"))
         url = value if absolute or not base else urljoin(base, value)
-        parts = urlsplit(url)
     except ValueError:
         return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    parts = split_http(url)
+    if parts is None:
         return ""
+    if parts.username or parts.password:  # never stored, never followed
+        url = urlunsplit(parts._replace(netloc=host_port(parts)))
     return url
 
 
@@ -115,7 +118,9 @@ def _keep_image(match: re.Match[str]) -> str:
 
 
 def is_tracker(url: str) -> bool:
-    parts = urlsplit(url)
+    parts = split_http(url)
+    if parts is None:
+        return False
     host = (parts.hostname or "").lower()
     for known in TRACKER_HOSTS:
         if known.endswith("."):

@@ -119,7 +119,12 @@ class RefuseCookies(http.cookiejar.DefaultCookiePolicy):
 
 
 class Inflater:
-    """gzip / deflate that never produces more than the room it is given."""
+    """gzip / deflate that never produces more than the room it is given.
+
+    A gzip body may be several members one after another (RFC 1952, 2.2):
+    each is inflated in turn, in a loop, with the room shared between them,
+    so many small members cannot get past the limit (nor the stack).
+    """
 
     def __init__(self, encoding: str) -> None:
         self._gzip = encoding in ("gzip", "x-gzip")
@@ -127,18 +132,22 @@ class Inflater:
         self._started = False
 
     def feed(self, data: bytes, room: int) -> bytes:
-        try:
-            out = self._d.decompress(data, room + 1)
-        except zlib.error:
-            if self._gzip or self._started:
-                raise
-            self._d = zlib.decompressobj(-15)  # a raw deflate stream, as some servers send
-            out = self._d.decompress(data, room + 1)
-        self._started = True
-        if len(out) > room:
-            raise TooBig
-        if self._gzip and self._d.eof and self._d.unused_data:  # concatenated gzip members
-            rest = self._d.unused_data
-            self._d = zlib.decompressobj(31)
-            out += self.feed(rest, room - len(out))
-        return out
+        out = bytearray()
+        while data:
+            if self._d.eof:
+                if not self._gzip:
+                    break  # bytes after a deflate stream: ignored, as browsers do
+                self._d = zlib.decompressobj(31)  # the next gzip member
+            try:
+                out += self._d.decompress(data, room - len(out) + 1)
+            except zlib.error:
+                if self._gzip or self._started:
+                    raise
+                self._d = zlib.decompressobj(-15)  # a raw deflate stream, as some servers send
+                out += self._d.decompress(data, room - len(out) + 1)
+            self._started = True
+            if len(out) > room:
+                raise TooBig
+            # Under the limit, all input was consumed; what is left belongs to the next member.
+            data = self._d.unused_data if self._d.eof else b""
+        return bytes(out)
