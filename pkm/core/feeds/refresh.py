@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from pkm.core.clock import iso
-from pkm.core.feeds.fetch import Cancelled, Fetcher, FetchError, Response
+from pkm.core.feeds.fetch import Cancelled, Fetcher, FetchError, Response, origin
 from pkm.core.feeds.items import store_items
 from pkm.core.feeds.model import FeedResult, ParsedFeed
 from pkm.core.feeds.parse import NotAFeed, parse_feed
@@ -145,7 +145,10 @@ def apply_outcome(
         return result, [], []
     response = outcome.response
     assert response is not None
-    if response.permanent_url and response.permanent_url != job.url:
+    # A feed with a password stays at the origin the password was given for (the
+    # redirect elsewhere is followed each time, without the password).
+    moved = response.permanent_url and response.permanent_url != job.url
+    if moved and (job.auth is None or origin(response.permanent_url) == origin(job.url)):
         result.moved_to = _move(conn, job.feed_id, response.permanent_url)
     next_at = iso(now + dt.timedelta(minutes=job.interval_min))
     conn.execute(

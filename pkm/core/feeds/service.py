@@ -86,7 +86,7 @@ class Feeds(Reading):
         cancel: Callable[[], bool] | None = None,
     ) -> Subscribed:
         """Subscribe to a feed, or to the feed a page links to; fetches it once now."""
-        from pkm.core.feeds.fetch import Fetcher
+        from pkm.core.feeds.fetch import Fetcher, origin
         from pkm.core.feeds.subscribe import find_feed
 
         url = check_url(url)
@@ -101,6 +101,10 @@ class Feeds(Reading):
         existing = rows.feed_id_by_key(self._store.conn, key)
         if existing is not None:
             return Subscribed(self.get(existing), created=False)
+        if auth and origin(found.url) != origin(url):
+            # The feed lives on another origin than the one the password was given for:
+            # it was fetched without the password, and it is not kept for it either.
+            auth = None
         now = self._clock()
         stamp = iso(now)
         with self._store.transaction() as conn:

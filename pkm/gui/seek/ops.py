@@ -327,16 +327,32 @@ class SeekOps:
         return self.ops.background(fn, on_done=on_done, on_error=on_error)
 
     def fetch_image(
-        self, url: str, max_width: int, *, on_done: Done, on_error: Done, owner: QObject
+        self,
+        url: str,
+        max_width: int,
+        *,
+        on_done: Done,
+        on_error: Done,
+        owner: QObject,
+        feed_url: str | None = None,
     ) -> Task:
-        """One picture, bounded like a feed fetch (size, time, redirects), decoded off-thread."""
+        """One picture, bounded like a feed fetch (size, time, redirects), decoded off-thread.
+
+        A picture's address is feed content: it may reach private addresses only when
+        it is on the origin of its feed (`feed_url`, the address the user gave), and
+        then on the same terms as the feed (see transport.Zone); from anywhere else,
+        public addresses only.
+        """
 
         def fn() -> tuple[str, QImage]:
-            from pkm.core.feeds.fetch import Fetcher, Limits
+            from pkm.core.feeds.fetch import Fetcher, Limits, origin
 
+            same = (
+                feed_url is not None and origin(url) is not None and origin(url) == origin(feed_url)
+            )
             limits = Limits(connect_timeout=5, read_timeout=10, deadline=20, max_bytes=4 << 20)
             with Fetcher(limits, max_connections=1) as fetcher:
-                body = fetcher.get(url).body
+                body = fetcher.get(url, inward=None if same else False).body
             return url, decode_image(body, max_width)
 
         return self.ops.background(fn, on_done=on_done, on_error=on_error, owner=owner)
