@@ -129,3 +129,40 @@ def test_only_a_prolog_doctype_is_stripped():
     assert b"ENTITY" not in out
     assert out.endswith(b"<rss><c><![CDATA[<!DOCTYPE x>]]></c><!-- <!DOCTYPE y --></rss>")
     assert strip_doctype(b"<rss><!-- <!DOCTYPE") == b"<rss><!-- <!DOCTYPE"
+
+
+# ---- deep nesting -------------------------------------------------------------------------
+
+
+def test_deeply_nested_html_is_flattened_before_cleaning():
+    """The HTML parser's work grows with size x depth (200,000 nested <div> took 230 s):
+    beyond MAX_DEPTH levels the tags go and the text stays, so the work is linear."""
+    from pkm.core.feeds.sanitize import MAX_DEPTH
+
+    n = 5000
+    inner = "<div>" * n + "deep" + "</div>" * n
+    body = (
+        "<rss version='2.0'><channel><title>Deep</title><item><title>x</title><guid>g</guid>"
+        f"<description><![CDATA[<p>before</p>{inner}<p>after</p>]]></description></item>"
+        "<item><title>y</title><guid>h</guid><description>fine</description></item>"
+        "</channel></rss>"
+    ).encode()
+    first, second = parse_feed(body, {}, "https://x.example/f").items
+    assert first.html.count("<div>") <= MAX_DEPTH
+    assert "deep" in first.text and "before" in first.text and "after" in first.text
+    assert second.text == "fine"
+
+
+def test_deeply_nested_title_is_plain_text():
+    from pkm.core.feeds.sanitize import plain_text
+
+    assert plain_text("<b>" * 5000 + "Title" + "</b>" * 5000) == "Title"
+
+
+def test_ordinary_nesting_is_left_as_it_is():
+    from pkm.core.feeds.sanitize import flatten_deep
+
+    html = "<div>" * 50 + "<p>text<br>more</p><ul><li>a<li>b</ul>" + "</div>" * 50
+    assert flatten_deep(html, 60) == html
+    flat = flatten_deep(html, 10)
+    assert flat.count("<div>") == flat.count("</div>") == 10 and "textmoreab" in flat
