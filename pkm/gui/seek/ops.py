@@ -309,7 +309,13 @@ class SeekOps:
                     f"{path.name} is larger than 10 MB; an OPML list of feeds is much smaller. "
                     "Check that you chose the file your old reader exported."
                 )
-            report = feeds.import_opml(path.read_bytes())
+
+            def progress(done: int, total: int) -> None:
+                ctx.progress(done, total, f"Importing feeds: {done} of {total}")
+
+            report = feeds.import_opml(
+                path.read_bytes(), progress=progress, cancel=lambda: ctx.cancelled
+            )
             return report, report.change
 
         return self._long_write(fn, "Importing feeds", on_done, on_error, None)
