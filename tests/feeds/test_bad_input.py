@@ -166,3 +166,27 @@ def test_ordinary_nesting_is_left_as_it_is():
     assert flatten_deep(html, 60) == html
     flat = flatten_deep(html, 10)
     assert flat.count("<div>") == flat.count("</div>") == 10 and "textmoreab" in flat
+
+
+def test_a_feed_that_fails_while_being_stored_fails_alone(server, feeds, monkeypatch):
+    """Whatever slips past the parser and raises while storing stays that feed's error."""
+    import pkm.core.feeds.refresh as refresh
+
+    bad = feeds.add(server.serve("/bad.xml", rss("https://ok.example/a"))).feed
+    good = feeds.add(server.serve("/good.xml", rss("https://ok.example/g", title="Good"))).feed
+    server.serve("/bad.xml", rss("https://ok.example/a", "https://ok.example/boom"))
+    server.serve("/good.xml", rss("https://ok.example/g", "https://ok.example/h", title="Good"))
+    real = refresh.store_items
+
+    def store(conn, feed_id, *args):
+        if feed_id == bad.id:
+            conn.execute("UPDATE feeds SET title = 'half-written' WHERE id = ?", (feed_id,))
+            raise ValueError("Port could not be cast to integer value as ' crlf'")
+        return real(conn, feed_id, *args)
+
+    monkeypatch.setattr(refresh, "store_items", store)
+    results = {r.feed_id: r for r in feeds.refresh().results}
+    assert results[good.id].status == "ok" and results[good.id].new == 1
+    assert results[bad.id].status == "error" and "could not be stored" in results[bad.id].error
+    after = feeds.get(bad.id)
+    assert after.title != "half-written" and "could not be stored" in after.last_error

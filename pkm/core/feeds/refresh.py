@@ -133,7 +133,34 @@ def run(
 def apply_outcome(
     conn: sqlite3.Connection, outcome: Outcome, now: dt.datetime, rules: RuleSet
 ) -> tuple[FeedResult, list[int], list[int]]:
-    """Store one feed's outcome, inside the caller's transaction: (result, new, updated ids)."""
+    """Store one feed's outcome, inside the caller's transaction: (result, new, updated ids).
+
+    Inside a savepoint: if storing this feed fails on input nothing upstream caught
+    (a bug, hostile data), its writes are undone, the failure is recorded on its own
+    row and the other feeds of the transaction and of the run carry on.
+    """
+    conn.execute("SAVEPOINT feed_outcome")
+    try:
+        applied = _apply_outcome(conn, outcome, now, rules)
+    except Exception as exc:
+        conn.execute("ROLLBACK TO feed_outcome")
+        conn.execute("RELEASE feed_outcome")
+        log.exception("storing feed %s failed", outcome.job.url)
+        job = outcome.job
+        error = NotAFeed(
+            f"{job.url} could not be stored ({type(exc).__name__}). If it keeps happening, "
+            "the feed is probably malformed: tell its publisher."
+        )
+        result = FeedResult(job.feed_id, job.title, job.url, "ok")
+        _record_error(conn, job, error, now, result)
+        return result, [], []
+    conn.execute("RELEASE feed_outcome")
+    return applied
+
+
+def _apply_outcome(
+    conn: sqlite3.Connection, outcome: Outcome, now: dt.datetime, rules: RuleSet
+) -> tuple[FeedResult, list[int], list[int]]:
     job = outcome.job
     result = FeedResult(job.feed_id, job.title, job.url, "ok")
     stamp = iso(now)
