@@ -113,7 +113,7 @@ class Fetcher:
         lim = self.limits
         self._client = httpx.Client(
             transport=DeadlineTransport(max_connections, private),
-            trust_env=False,  # no proxy from the environment: the zone judges real peers
+            trust_env=False,  # nothing from the environment (with our transport httpx uses no proxy)
             timeout=httpx.Timeout(
                 connect=lim.connect_timeout,
                 read=lim.read_timeout,
