@@ -14,6 +14,19 @@ blog host. Each contender runs in its own process, so peak memory is its own:
 
 Run: /work/venv/bin/python tests/benchmarks/feeds.py [--feeds N]
 The last line is one JSON object with the figures.
+
+`--opml [--feeds 1000] [--items 10000]`: OPML import into a workspace that
+already holds `--items` feed items (the shared corpus, /work/shared/bench/
+corpus.py, through tests/gui/corpus_workspace.py). Two copies of the same
+workspace import the same file: one with today's `import_opml`, one with the
+previous algorithm, kept below as the baseline (one transaction for the whole
+file, then `get_feed` per feed added, whose count of all items is what cost
+~150 ms a feed). While each imports, a writer thread on its own connection
+does a small write every 10 ms, as an autosave would; its longest wait for
+the database is printed too.
+
+`--deep [--depth 200000]`: parse time of a feed whose one item nests that many
+<div>, printed in seconds.
 """
 
 from __future__ import annotations
@@ -187,6 +200,112 @@ def run_baseline(base: str, n_feeds: int) -> dict:
     }
 
 
+# ---- OPML import ---------------------------------------------------------------------------------
+
+
+def import_baseline(ws, data: bytes) -> list:
+    """The import as it was before chunking: kept here, verbatim in substance, to measure."""
+    from pkm.core.clock import iso
+    from pkm.core.feeds import store as rows
+    from pkm.core.feeds.opml import read_opml
+    from pkm.core.feeds.urls import check_url, feed_key
+
+    added, now = [], iso(ws.clock())
+    with ws.store.transaction() as conn:
+        for entry in read_opml(data):
+            url = check_url(entry.url, what="feed address")
+            key = feed_key(url)
+            if rows.feed_id_by_key(conn, key) is not None:
+                continue
+            cur = conn.execute(
+                "INSERT INTO feeds(url, url_key, title, folder_id, interval_min, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (url, key, entry.title, rows.ensure_folder(conn, entry.folder), 60, now),
+            )
+            added.append(int(cur.lastrowid))
+    return [rows.get_feed(ws.store, i) for i in added]
+
+
+class Autosaver(threading.Thread):
+    """Another writer on its own connection: a tiny transaction every 10 ms, timing its wait."""
+
+    def __init__(self, db: Path) -> None:
+        super().__init__(daemon=True)
+        import sqlite3
+
+        self.conn = sqlite3.connect(db, isolation_level=None, timeout=60, check_same_thread=False)
+        self.conn.execute("CREATE TABLE IF NOT EXISTS bench_autosave(n INTEGER)")
+        self.stop = threading.Event()
+        self.longest = 0.0
+        self.saves = 0
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            t = time.perf_counter()
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.longest = max(self.longest, time.perf_counter() - t)
+            self.conn.execute("INSERT INTO bench_autosave VALUES (?)", (self.saves,))
+            self.conn.execute("COMMIT")
+            self.saves += 1
+            time.sleep(0.01)
+
+
+def run_opml(n_feeds: int, n_items: int) -> dict:
+    import shutil
+
+    sys.path.insert(0, str(ROOT))
+    from pkm.core.workspace import Workspace
+    from tests.gui.corpus_workspace import build
+
+    outlines = "".join(
+        f"<outline type='rss' text='New blog {n}' xmlUrl='https://new{n}.example.org/feed'/>"
+        for n in range(n_feeds)
+    )
+    data = f"<opml version='2.0'><body>{outlines}</body></opml>".encode()
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        seed = Path(tmp) / "seed"
+        t = time.perf_counter()
+        stored = build(seed, journal=0, items=n_items, index=False)
+        print(f"workspace with {stored} items built in {time.perf_counter() - t:.1f} s", flush=True)
+        for name in ("baseline", "pkm"):
+            home = Path(tmp) / name
+            shutil.copytree(seed, home)
+            with Workspace(home, auto_index=False) as ws:
+                saver = Autosaver(ws.store.path)
+                saver.start()
+                t = time.perf_counter()
+                if name == "pkm":
+                    added = ws.feeds.import_opml(data).added
+                else:
+                    added = import_baseline(ws, data)
+                secs = time.perf_counter() - t
+                saver.stop.set()
+                saver.join()
+                assert len(added) == n_feeds, len(added)
+                out[name] = {
+                    "import_s": round(secs, 3),
+                    "longest_autosave_wait_s": round(saver.longest, 3),
+                }
+    return out
+
+
+def run_deep(depth: int) -> float:
+    sys.path.insert(0, str(ROOT))
+    from pkm.core.feeds.parse import parse_feed
+
+    inner = "<div>" * depth + "deep" + "</div>" * depth
+    body = (
+        "<rss version='2.0'><channel><title>Deep</title><item><title>x</title><guid>g</guid>"
+        f"<description><![CDATA[{inner}]]></description></item></channel></rss>"
+    ).encode()
+    t = time.perf_counter()
+    parse_feed(body, {}, "https://deep.example/feed")
+    secs = time.perf_counter() - t
+    print(f"{len(body) / 1e6:.1f} MB feed, {depth} nested <div>: parsed in {secs:.2f} s")
+    return secs
+
+
 # ---- the driver ---------------------------------------------------------------------------------
 
 
@@ -204,7 +323,29 @@ def main() -> None:
     ap.add_argument("--serve", action="store_true")
     ap.add_argument("--run", choices=["pkm", "baseline"])
     ap.add_argument("--base")
+    ap.add_argument("--opml", action="store_true")
+    ap.add_argument("--items", type=int, default=10_000)
+    ap.add_argument("--deep", action="store_true")
+    ap.add_argument("--depth", type=int, default=200_000)
     args = ap.parse_args()
+    if args.deep:
+        print(json.dumps({"depth": args.depth, "parse_s": round(run_deep(args.depth), 2)}))
+        return
+    if args.opml:
+        n = args.feeds if args.feeds != 500 else 1000
+        res = run_opml(n, args.items)
+        b, p = res["baseline"], res["pkm"]
+        print(f"OPML import of {n} feeds into {args.items} items:")
+        print(
+            f"baseline: {b['import_s']} s, an autosave waited up to {b['longest_autosave_wait_s']} s"
+        )
+        print(
+            f"pkm:      {p['import_s']} s, an autosave waited up to {p['longest_autosave_wait_s']} s"
+        )
+        print(f"speed-up: x{b['import_s'] / p['import_s']:.1f}; longest autosave wait "
+              f"x{b['longest_autosave_wait_s'] / max(p['longest_autosave_wait_s'], 1e-3):.1f} shorter")  # fmt: skip
+        print(json.dumps({"feeds": n, "items": args.items, **res}))
+        return
     if args.serve:
         serve(args.feeds)
         return

@@ -1,5 +1,7 @@
 """Reading: state, duplicates, rules, retention, search and clipping into the journal."""
 
+import re
+
 import pytest
 
 from pkm.core.errors import BadInput, NotFound
@@ -191,3 +193,32 @@ def test_clip_into_todays_entry_keeps_the_source_as_data(feeds, ws, leadership):
     assert "> What would we stop doing?" in entry.body
     with pytest.raises(BadInput, match="quote is empty"):
         feeds.clip(item.id, "   ")
+
+
+def test_clipping_never_turns_feed_text_into_html(server, feeds, ws):
+    """Titles, authors and passages are text: in the entry's Markdown they stay text."""
+    import html
+
+    from pkm.core.markdown import render
+
+    twice = lambda s: html.escape(html.escape(s))  # noqa: E731 - XML, then the HTML layer
+    title = twice("<h1>Big</h1>")
+    author = twice('<img src="file:///etc/x.png">')
+    text = html.escape("<p>&lt;script&gt;alert(1)&lt;/script&gt; a &lt; b, Q&amp;A</p>")
+    body = (
+        "<rss version='2.0'><channel><title>Feed</title><link>https://x.example/</link>"
+        f"<item><title>{title}</title><link>https://x.example/a_(b)</link><guid>g</guid>"
+        f"<author>{author}</author><description>{text}</description></item></channel></rss>"
+    )
+    feeds.add(server.serve("/h.xml", body))
+    item = feeds.items()[0]
+    assert item.title == "<h1>Big</h1>" and item.author == '<img src="file:///etc/x.png">'
+    entry, _ = feeds.clip(item.id)
+    md = entry.body
+    for raw in ("<h1>", "<img", "<script", "</p>"):
+        assert raw not in md
+    assert "a < b, Q&A" in md  # what cannot start markup is left readable
+    assert "(https://x.example/a_%28b%29)" in md
+    shown = html.unescape(re.sub(r"<[^>]+>", "", render(md)))
+    assert "<h1>Big</h1>" in shown and '<img src="file:///etc/x.png">' in shown
+    assert "<script>alert(1)</script>" in shown

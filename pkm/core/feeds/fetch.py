@@ -3,9 +3,15 @@
 - GET only, a descriptive User-Agent, no cookies (a jar that refuses all),
   no Referer; conditional GET with ETag / Last-Modified sent back verbatim.
 - Redirects are followed here, not by httpx, so each hop is checked: at most
-  `max_redirects`, http(s) only, credentials never sent to another origin,
-  and a chain made only of permanent redirects is reported so the stored
-  address can be updated.
+  `max_redirects`, http(s) only, and a chain made only of permanent
+  redirects is reported so the stored address can be updated.
+- A password goes only to the origin (scheme, host, port) the user gave it
+  for: not to a redirect's target, not to a feed a page links to elsewhere.
+  A user name or password written inside a redirect's address is removed:
+  never sent, never stored.
+- The network boundary (transport.Zone): private, loopback and link-local
+  addresses are reached only when the address the user gave is itself one,
+  judged by the address actually connected.
 - The body is streamed and decompressed here with a bounded output, so the
   size limit counts bytes *after* decompression: a gzip bomb stops at
   `max_bytes` with at most one chunk of extra memory.
@@ -24,14 +30,23 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
 from pkm import __version__
 from pkm.core.errors import PkmError
-from pkm.core.feeds.transport import DeadlineTransport, Inflater, RefuseCookies, TooBig, deadline
-from pkm.core.feeds.urls import SCHEMES
+from pkm.core.feeds.transport import (
+    DeadlineTransport,
+    Inflater,
+    RefuseCookies,
+    Refused,
+    TooBig,
+    deadline,
+    is_private,
+    zone,
+)
+from pkm.core.feeds.urls import SCHEMES, host_port, split_http
 
 USER_AGENT = f"pkm/{__version__} (personal feed reader; 1 subscriber; desktop app, polite polling)"
 FEED_ACCEPT = (
@@ -39,6 +54,7 @@ FEED_ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"
 )
 CHUNK = 64 * 1024
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,7 @@ class Response:
     permanent_url: str | None  # set when every redirect on the way was permanent
     headers: dict[str, str]
     body: bytes = b""
+    inward: bool = False  # the fetch was allowed to private addresses (see transport.Zone)
 
 
 class FetchError(PkmError):
@@ -64,12 +81,13 @@ class FetchError(PkmError):
 
     def __init__(
         self, message: str, *, kind: str = "error", status: int | None = None,
-        retry_after: float | None = None,
+        retry_after: float | None = None, address: str = "",
     ) -> None:  # fmt: skip
         super().__init__(message)
         self.kind = kind
         self.status = status
         self.retry_after = retry_after
+        self.address = address  # kind 'private': the private address that was refused
 
 
 class Cancelled(PkmError):
@@ -82,11 +100,20 @@ class Cancelled(PkmError):
 class Fetcher:
     """One httpx client for many fetches, safe to share between the refresh pool's threads."""
 
-    def __init__(self, limits: Limits | None = None, *, max_connections: int = 16) -> None:
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        *,
+        max_connections: int = 16,
+        private: Callable[[str], bool] = is_private,
+    ) -> None:
+        """`private` says which peer addresses are inward (tests stand in a loopback
+        address for a public one through it)."""
         self.limits = limits or Limits()
         lim = self.limits
         self._client = httpx.Client(
-            transport=DeadlineTransport(max_connections),
+            transport=DeadlineTransport(max_connections, private),
+            trust_env=False,  # nothing from the environment (with our transport httpx uses no proxy)
             timeout=httpx.Timeout(
                 connect=lim.connect_timeout,
                 read=lim.read_timeout,
@@ -118,13 +145,25 @@ class Fetcher:
         etag: str = "",
         last_modified: str = "",
         auth: tuple[str, str] | None = None,
+        auth_for: str | None = None,
+        inward: bool | None = None,
         cancel: Callable[[], bool] | None = None,
     ) -> Response:
-        """GET `url` (following checked redirects); raises FetchError with a user message."""
+        """GET `url` (following checked redirects); raises FetchError with a user message.
+
+        `auth` goes only to the origin of `auth_for` (by default `url`'s).
+        `inward`: None when `url` is an address the user gave (its first
+        connection decides whether private addresses may be reached), False
+        for one found on a public page, True for one found on an intranet page
+        (the `inward` of that page's Response).
+        """
         start = time.monotonic()
         deadline.at = start + self.limits.deadline
+        zone.inward = inward
         try:
-            return self._get(url, etag, last_modified, auth, cancel or (lambda: False))
+            return self._get(
+                url, etag, last_modified, auth, origin(auth_for or url), cancel or (lambda: False)
+            )
         except httpx.TimeoutException:
             if time.monotonic() - start >= self.limits.deadline - 0.05:
                 raise self._deadline_error(url) from None
@@ -146,11 +185,11 @@ class Fetcher:
             ) from None
         finally:
             deadline.at = None
+            zone.inward = False
 
-    def _get(self, url, etag, last_modified, auth, cancel) -> Response:
-        origin = _origin(url)
+    def _get(self, url, etag, last_modified, auth, auth_origin, cancel) -> Response:
         current, permanent = url, True
-        for _hop in range(self.limits.max_redirects + 1):
+        for hop in range(self.limits.max_redirects + 1):
             if cancel():
                 raise Cancelled("Cancelled.")
             headers = {}
@@ -158,11 +197,14 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
-            if auth and _origin(current) == origin:
+            if auth and auth_origin is not None and origin(current) == auth_origin:
                 token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
                 headers["Authorization"] = f"Basic {token}"
             request = self._client.build_request("GET", current, headers=headers)
-            response = self._client.send(request, stream=True)
+            try:
+                response = self._client.send(request, stream=True)
+            except Refused as exc:
+                raise _inward_error(url, current, hop, exc.address) from None
             try:
                 if response.status_code in (301, 302, 303, 307, 308):
                     permanent = permanent and response.status_code in (301, 308)
@@ -183,25 +225,39 @@ class Fetcher:
             raise FetchError(
                 f"{current} redirected without saying where to. Try again later.", kind="http"
             )
-        target = urljoin(current, location)
-        scheme = urlsplit(target).scheme.lower()
-        if scheme not in SCHEMES or not urlsplit(target).hostname:
+        try:
+            target = urljoin(current, location)
+            scheme = urlsplit(target).scheme.lower()
+        except ValueError:
+            target, scheme = "", "http"
+        parts = split_http(target)
+        if scheme not in SCHEMES:
             raise FetchError(
                 f"{current} redirected to a non-web address ({scheme or 'no scheme'}:), "
                 "which pkm refuses to open. Ask the publisher for the feed's http(s) address.",
                 kind="redirect_refused",
             )
+        if parts is None:
+            raise FetchError(
+                f"{current} redirected to an invalid address ({location[:100]}), which pkm "
+                "refuses to open. Ask the publisher for the feed's http(s) address.",
+                kind="redirect_refused",
+            )
+        if parts.username or parts.password:
+            # A user name or password in a redirect is never used, nor kept as the feed's address.
+            target = urlunsplit(parts._replace(netloc=host_port(parts)))
         return target
 
     def _finish(self, url, current, permanent, response, auth, cancel) -> Response:
         status = response.status_code
         final = current if current != url else None
         headers = {k.lower(): v for k, v in response.headers.items()}
+        inward = bool(zone.inward)
         if status == 304:
-            return Response(304, current, final if permanent else None, headers)
+            return Response(304, current, final if permanent else None, headers, b"", inward)
         if 200 <= status < 300:
             body = self._read_body(current, response, cancel)
-            return Response(status, current, final if permanent else None, headers, body)
+            return Response(status, current, final if permanent else None, headers, body, inward)
         raise _status_error(url, status, headers, auth is not None)
 
     def _read_body(self, url: str, response: httpx.Response, cancel) -> bytes:
@@ -251,9 +307,29 @@ class Fetcher:
         )
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+def origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) with the default port filled in; None for an unusable URL."""
+    parts = split_http(url)
+    if parts is None:
+        return None
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS[scheme]
+
+
+def _inward_error(url: str, current: str, hop: int, address: str) -> FetchError:
+    """One clear line: a public address led to a private one, which pkm does not follow."""
+    if hop:
+        what = f"The feed at {url} redirected to a private network address ({address})"
+    else:
+        what = (
+            f"{current} is at a private network address ({address}) but was found on a public page"
+        )
+    return FetchError(
+        f"{what}; pkm does not follow that. If this feed really lives on your intranet, "
+        "add it by that address.",
+        kind="private",
+        address=address,
+    )
 
 
 def _why(exc: Exception) -> str:

@@ -178,3 +178,4 @@ class OpmlReport:
     existing: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (url or title, why)
     change: Change = field(default_factory=Change)
+    cancelled: bool = False  # stopped between two chunks; what was written before stays

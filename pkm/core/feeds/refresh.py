@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from pkm.core.clock import iso
-from pkm.core.feeds.fetch import Cancelled, Fetcher, FetchError, Response
+from pkm.core.feeds.fetch import Cancelled, Fetcher, FetchError, Response, origin
 from pkm.core.feeds.items import store_items
 from pkm.core.feeds.model import FeedResult, ParsedFeed
 from pkm.core.feeds.parse import NotAFeed, parse_feed
@@ -133,7 +133,34 @@ def run(
 def apply_outcome(
     conn: sqlite3.Connection, outcome: Outcome, now: dt.datetime, rules: RuleSet
 ) -> tuple[FeedResult, list[int], list[int]]:
-    """Store one feed's outcome, inside the caller's transaction: (result, new, updated ids)."""
+    """Store one feed's outcome, inside the caller's transaction: (result, new, updated ids).
+
+    Inside a savepoint: if storing this feed fails on input nothing upstream caught
+    (a bug, hostile data), its writes are undone, the failure is recorded on its own
+    row and the other feeds of the transaction and of the run carry on.
+    """
+    conn.execute("SAVEPOINT feed_outcome")
+    try:
+        applied = _apply_outcome(conn, outcome, now, rules)
+    except Exception as exc:
+        conn.execute("ROLLBACK TO feed_outcome")
+        conn.execute("RELEASE feed_outcome")
+        log.exception("storing feed %s failed", outcome.job.url)
+        job = outcome.job
+        error = NotAFeed(
+            f"{job.url} could not be stored ({type(exc).__name__}). If it keeps happening, "
+            "the feed is probably malformed: tell its publisher."
+        )
+        result = FeedResult(job.feed_id, job.title, job.url, "ok")
+        _record_error(conn, job, error, now, result)
+        return result, [], []
+    conn.execute("RELEASE feed_outcome")
+    return applied
+
+
+def _apply_outcome(
+    conn: sqlite3.Connection, outcome: Outcome, now: dt.datetime, rules: RuleSet
+) -> tuple[FeedResult, list[int], list[int]]:
     job = outcome.job
     result = FeedResult(job.feed_id, job.title, job.url, "ok")
     stamp = iso(now)
@@ -145,7 +172,10 @@ def apply_outcome(
         return result, [], []
     response = outcome.response
     assert response is not None
-    if response.permanent_url and response.permanent_url != job.url:
+    # A feed with a password stays at the origin the password was given for (the
+    # redirect elsewhere is followed each time, without the password).
+    moved = response.permanent_url and response.permanent_url != job.url
+    if moved and (job.auth is None or origin(response.permanent_url) == origin(job.url)):
         result.moved_to = _move(conn, job.feed_id, response.permanent_url)
     next_at = iso(now + dt.timedelta(minutes=job.interval_min))
     conn.execute(

@@ -5,16 +5,23 @@ Built on the shared nh3 allowlist, tightened for feeds: no styles or classes
 links and images. Relative URLs are resolved against the item's link while
 cleaning. Images stay (the reader decides whether to load remote images)
 except tracking pixels: 1x1 images and images from known tracker hosts.
+
+The work is bounded by the input's size, not by its shape: the HTML parser
+under nh3 takes time proportional to size x nesting depth (200,000 nested
+<div> took minutes), so elements nested deeper than MAX_DEPTH lose their
+tags before cleaning (their text stays, one level up). No article nests a
+hundred levels; a document that does is an attack or a broken generator.
 """
 
 from __future__ import annotations
 
 import html as html_lib
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlunsplit
 
 import nh3
 
+from pkm.core.feeds.urls import host_port, split_http
 from pkm.core.sanitize import TAGS
 
 FEED_TAGS = (TAGS - {"input"}) | {"article", "section", "aside", "header", "footer", "main"}
@@ -58,6 +65,15 @@ _PARA = {
     "dl", "hr", "figure", "section", "article", "header", "footer", "aside", "main",
 }  # fmt: skip
 _LINE = {"br", "li", "tr", "dt", "dd", "figcaption"}
+MAX_DEPTH = 100
+# Elements that never hold others, or whose end tag is optional (a parser closes them
+# by itself): they do not deepen the nesting in the count below.
+_FLAT = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody",
+    "tfoot", "option", "optgroup", "rb", "rt", "rp", "colgroup", "caption",
+}  # fmt: skip
+_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*>")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 
@@ -66,6 +82,7 @@ def clean_feed_html(raw: str, base: str = "") -> str:
     """Sanitized HTML for storing: allowlisted, absolute http(s) URLs, no tracking pixels."""
     if not raw:
         return ""
+    raw = flatten_deep(raw)
 
     def resolve(element: str, attribute: str, value: str) -> str | None:
         if attribute not in URL_ATTRIBUTES:
@@ -86,6 +103,31 @@ def clean_feed_html(raw: str, base: str = "") -> str:
     return _IMG.sub(_keep_image, cleaned).strip()
 
 
+def flatten_deep(raw: str, limit: int = MAX_DEPTH) -> str:
+    """`raw` with the tags of elements nested deeper than `limit` removed (text kept).
+
+    One linear pass over the tags, counting depth the simple way (open +1,
+    close -1): the result is still cleaned by nh3, so this only has to bound
+    the parser's work, not to understand the document.
+    """
+    if raw.count("<") <= limit:  # cannot nest that deep: the common case, untouched
+        return raw
+    depth = 0
+
+    def tag(match: re.Match[str]) -> str:
+        nonlocal depth
+        name = match.group(2).lower()
+        if name in _FLAT or match.group(0).endswith("/>"):
+            return match.group(0) if depth < limit else ""
+        if match.group(1):  # a closing tag
+            depth = max(0, depth - 1)
+            return match.group(0) if depth < limit else ""
+        depth += 1
+        return match.group(0) if depth <= limit else ""
+
+    return _ANY_TAG.sub(tag, raw)
+
+
 def absolute_url(value: str, base: str = "") -> str:
     """`value` resolved against `base`, or '' unless the result is an absolute http(s) URL."""
     value = (value or "").strip()
@@ -94,11 +136,13 @@ def absolute_url(value: str, base: str = "") -> str:
     try:
         absolute = value[:8].lower().startswith(("https://", "http://"))
         url = value if absolute or not base else urljoin(base, value)
-        parts = urlsplit(url)
     except ValueError:
         return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    parts = split_http(url)
+    if parts is None:
         return ""
+    if parts.username or parts.password:  # never stored, never followed
+        url = urlunsplit(parts._replace(netloc=host_port(parts)))
     return url
 
 
@@ -115,7 +159,9 @@ def _keep_image(match: re.Match[str]) -> str:
 
 
 def is_tracker(url: str) -> bool:
-    parts = urlsplit(url)
+    parts = split_http(url)
+    if parts is None:
+        return False
     host = (parts.hostname or "").lower()
     for known in TRACKER_HOSTS:
         if known.endswith("."):
@@ -151,7 +197,7 @@ def plain_text(value: str, limit: int = 500) -> str:
     if not value:
         return ""
     if "<" in value:
-        value = html_to_text(nh3.clean(value, tags=set()))
+        value = html_to_text(nh3.clean(flatten_deep(value), tags=set()))
     else:
         value = html_lib.unescape(value)
     value = " ".join(value.split())

@@ -29,6 +29,7 @@ from pkm.core.settings import Settings
 
 if TYPE_CHECKING:
     from pkm.core.feeds.fetch import Limits
+    from pkm.core.feeds.opml import OpmlEntry
     from pkm.core.feeds.refresh import Outcome
     from pkm.core.journal import Journal
     from pkm.core.secrets import Secrets
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 MAX_TITLE = 200
 DEFAULT_INTERVAL = 60
 WORKERS = 20  # concurrent fetches; each feed is one GET, usually each to its own host
+IMPORT_CHUNK = 200  # OPML entries per transaction: ~10 ms of writing, then others may write
 
 
 def password_key(feed_id: int) -> str:
@@ -86,7 +88,7 @@ class Feeds(Reading):
         cancel: Callable[[], bool] | None = None,
     ) -> Subscribed:
         """Subscribe to a feed, or to the feed a page links to; fetches it once now."""
-        from pkm.core.feeds.fetch import Fetcher
+        from pkm.core.feeds.fetch import Fetcher, origin
         from pkm.core.feeds.subscribe import find_feed
 
         url = check_url(url)
@@ -101,6 +103,10 @@ class Feeds(Reading):
         existing = rows.feed_id_by_key(self._store.conn, key)
         if existing is not None:
             return Subscribed(self.get(existing), created=False)
+        if auth and origin(found.url) != origin(url):
+            # The feed lives on another origin than the one the password was given for:
+            # it was fetched without the password, and it is not kept for it either.
+            auth = None
         now = self._clock()
         stamp = iso(now)
         with self._store.transaction() as conn:
@@ -229,34 +235,70 @@ class Feeds(Reading):
 
     # ---- OPML ------------------------------------------------------------------------
 
-    def import_opml(self, data: bytes) -> OpmlReport:
-        """Subscribe to every http(s) feed of an OPML file; they are fetched on the next refresh."""
+    def import_opml(
+        self,
+        data: bytes,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> OpmlReport:
+        """Subscribe to every http(s) feed of an OPML file; they are fetched on the next refresh.
+
+        Entries are written IMPORT_CHUNK at a time, one transaction each: every
+        chunk lands whole or not at all, and between two chunks other writers
+        (an autosave on another connection) get the database. `progress(done,
+        total)` follows the entries; `cancel` is looked at between chunks, and
+        what was committed before stays (the report says `cancelled`).
+        A bad entry (not http(s), an address that cannot be one) is refused and
+        reported on its own; the others are imported. The feeds added are read
+        back in one query without counting items (new feeds have none).
+        """
         from pkm.core.feeds.opml import read_opml
 
+        cancel = cancel or (lambda: False)
         report = OpmlReport()
-        now = self._clock()
-        with self._store.transaction() as conn:
-            for entry in read_opml(data):
-                try:
-                    url = check_url(entry.url, what="feed address")
-                except BadInput as exc:
-                    report.refused.append((entry.url or entry.title, str(exc)))
-                    continue
-                key = feed_key(url)
-                if rows.feed_id_by_key(conn, key) is not None:
-                    report.existing.append(url)
-                    continue
-                title = " ".join(entry.title.split())[:MAX_TITLE]
-                cur = conn.execute(
-                    "INSERT INTO feeds(url, url_key, title, folder_id, interval_min, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (url, key, title, rows.ensure_folder(conn, entry.folder[:100]),
-                     DEFAULT_INTERVAL, iso(now)),
-                )  # fmt: skip
-                report.change.feeds.add(int(cur.lastrowid))
-        report.added = [self.get(i) for i in sorted(report.change.feeds)]
+        now = iso(self._clock())
+        entries = read_opml(data)
+        total = len(entries)
+        for start in range(0, total, IMPORT_CHUNK):
+            if cancel():
+                report.cancelled = True
+                break
+            added: list[int] = []
+            with self._store.transaction() as conn:
+                for entry in entries[start : start + IMPORT_CHUNK]:
+                    self._import_entry(conn, entry, now, report, added)
+            report.change.feeds.update(added)
+            if progress:
+                progress(min(start + IMPORT_CHUNK, total), total)
+        report.added = rows.new_feeds(self._store, sorted(report.change.feeds))
         self._on_change(report.change)
         return report
+
+    def _import_entry(
+        self,
+        conn: sqlite3.Connection,
+        entry: OpmlEntry,
+        now: str,
+        report: OpmlReport,
+        added: list[int],
+    ) -> None:
+        try:
+            url = check_url(entry.url, what="feed address")
+        except BadInput as exc:
+            report.refused.append((entry.url or entry.title, str(exc)))
+            return
+        key = feed_key(url)
+        if rows.feed_id_by_key(conn, key) is not None:  # also one added earlier in the file
+            report.existing.append(url)
+            return
+        title = " ".join(entry.title.split())[:MAX_TITLE]
+        cur = conn.execute(
+            "INSERT INTO feeds(url, url_key, title, folder_id, interval_min, created) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (url, key, title, rows.ensure_folder(conn, entry.folder[:100]), DEFAULT_INTERVAL, now),
+        )
+        added.append(int(cur.lastrowid))
 
     def export_opml(self) -> bytes:
         from pkm.core.feeds.opml import write_opml

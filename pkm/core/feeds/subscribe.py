@@ -2,7 +2,10 @@
 
 A web page is searched for <link rel="alternate"> feed links first (the
 standard way sites announce their feeds), then a few common feed paths.
-Every candidate goes through the same bounded fetcher and http(s) check.
+Every candidate goes through the same bounded fetcher and http(s) check,
+in the page's network zone (a public page cannot point inward, see
+transport.Zone), and the password given for the page goes only to
+candidates on the page's own origin.
 """
 
 from __future__ import annotations
@@ -104,13 +107,25 @@ def find_feed(
             raise
     announced = feed_links(response.body, response.headers, response.url)
     candidates = announced[:MAX_CANDIDATES] or common_candidates(response.url)
+    inward: FetchError | None = None
     for candidate in candidates:
         try:
-            got = fetcher.get(candidate, auth=auth, cancel=cancel)
+            got = fetcher.get(
+                candidate, auth=auth, auth_for=url, inward=response.inward, cancel=cancel
+            )
             return Found(got.permanent_url or candidate, got, _parse(got))
         except (FetchError, NotAFeed) as exc:
-            if isinstance(exc, FetchError) and exc.kind in ("timeout", "unreachable"):
+            if isinstance(exc, FetchError) and exc.kind == "private":
+                inward = inward or exc
+            elif isinstance(exc, FetchError) and exc.kind in ("timeout", "unreachable"):
                 break  # the site is struggling: do not hammer it with guesses
+    if inward is not None and announced:
+        raise FetchError(
+            f"The page at {url} links to a feed at a private network address "
+            f"({inward.address}); pkm does not follow that. "
+            "If this feed really lives on your intranet, add it by that address.",
+            kind="private",
+        )
     where = "the feeds it links to could not be read" if announced else "it links to no feed"
     raise NotAFeed(
         f"No feed found at {url}: it is a web page and {where}. Look on the site for an "

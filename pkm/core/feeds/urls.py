@@ -7,8 +7,9 @@ typed it, an OPML file listed it or a server redirected to it: `file:`,
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pkm.core.errors import BadInput
 
@@ -21,14 +22,43 @@ _TRACKING_PARAMS = re.compile(
     re.I,
 )
 _BARE_HOST = re.compile(r"^[\w.-]+\.[a-z]{2,}(:\d+)?(/|$)", re.I)
+# Never in a host name: white space, controls, and what URL syntax or HTML gives meaning to.
+_BAD_HOST = re.compile(r"[\s\x00-\x1f\x7f<>\"'`{}|\\^%@/?#\[\]]")
+
+
+def split_http(url: str) -> SplitResult | None:
+    """`url` split, if it is a usable http(s) URL: a host that can be one and a port that
+    is a number; None otherwise. Every URL from a feed, a page, an OPML file or a
+    server passes here before its parts are used, so a bad one is dropped where it
+    is (one link, one line), never raised into the refresh or the import."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for ' crlf', 99999, ':1:8080'
+    except (ValueError, TypeError):
+        return None
+    host = parts.hostname
+    if parts.scheme.lower() not in SCHEMES or not host:
+        return None
+    if ":" in host:  # only an IPv6 literal may hold colons: http://[::1]:8080/
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return None
+    elif _BAD_HOST.search(host):
+        return None
+    return parts
+
+
+def host_port(parts: SplitResult) -> str:
+    """The host of split URL `parts` as a URL writes it (IPv6 in brackets), with its port."""
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return host + (f":{parts.port}" if parts.port else "")
 
 
 def is_http(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in SCHEMES and bool(parts.hostname)
+    return split_http(url) is not None
 
 
 def check_url(text: str, *, what: str = "address") -> str:
@@ -55,7 +85,6 @@ def check_url(text: str, *, what: str = "address") -> str:
         url = "https://" + url
     try:
         parts = urlsplit(url)
-        port = parts.port
     except ValueError:
         raise BadInput(f"'{_short(url)}' is not a valid web address. Check it for typos.") from None
     scheme = parts.scheme.lower()
@@ -68,40 +97,58 @@ def check_url(text: str, *, what: str = "address") -> str:
         )
     if not parts.hostname:
         raise BadInput(f"'{_short(url)}' has no host name. Write it as https://example.com/feed.")
+    if split_http(url) is None or not _httpx_accepts(url):
+        raise BadInput(f"'{_short(url)}' is not a valid web address. Check it for typos.")
     if parts.username or parts.password:
         raise BadInput(
             "Do not put a user name or password inside the address: they would be stored in "
             "clear text. Give the address without them and use --user NAME; the password "
             "goes to the system keyring."
         )
-    netloc = parts.hostname.lower() + (f":{port}" if port else "")
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    return urlunsplit((scheme, host_port(parts), parts.path or "/", parts.query, ""))
+
+
+def _httpx_accepts(url: str) -> bool:
+    """What the fetcher will be able to open (httpx is stricter about IDNA host names)."""
+    import httpx
+
+    try:
+        httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return False
+    return True
 
 
 def feed_key(url: str) -> str:
     """One spelling per feed: scheme, case of the host, default port and trailing '/' ignored."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    port = parts.port
-    if port and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
-        host += f":{port}"
+    parts = split_http(url)
+    if parts is None:
+        return url  # not a feed's address (check_url refuses it first): keyed as it is
+    host = _keyed_host(parts)
     path = parts.path.rstrip("/")
     return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
 def item_key(url: str) -> str:
     """An article's identity across feeds: its link without tracking parameters or 'www.'."""
-    if not url or not is_http(url):
+    parts = split_http(url) if url else None
+    if parts is None:
         return ""
-    parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not _TRACKING_PARAMS.match(k)]  # fmt: skip
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    host = _keyed_host(parts).removeprefix("www.")
+    path = parts.path.rstrip("/") or ""
+    return f"{host}{path}" + (f"?{urlencode(sorted(query))}" if query else "")
+
+
+def _keyed_host(parts: SplitResult) -> str:
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
     port = parts.port
     if port and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
         host += f":{port}"
-    path = parts.path.rstrip("/") or ""
-    return f"{host}{path}" + (f"?{urlencode(sorted(query))}" if query else "")
+    return host
 
 
 def _short(url: str, n: int = 80) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from pkm.core.changes import Change
@@ -11,18 +12,38 @@ from pkm.core.journal.entries import save_in
 from pkm.core.journal.model import Clip, ClipSource, Entry
 from pkm.core.journal.rows import get_entry
 
+# Where feed text would turn into HTML inside Markdown: '<' opening a tag, a comment or
+# an autolink, '&' opening an entity. A '<' or '&' elsewhere ("a < b", "Q&A") stays as is.
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY_START = re.compile(r"&(?=#?\w+;)")
+
+
+def md_text(text: str) -> str:
+    """Feed text (a title, an author, a quoted passage) as Markdown that shows it literally:
+    never raw HTML in the entry, nor in what is published from it."""
+    return _HTML_START.sub("&lt;", _ENTITY_START.sub("&amp;", text))
+
+
+def _md_url(url: str) -> str:
+    """A link target that cannot end the `(...)` early nor hold markup."""
+    return "".join(
+        {"(": "%28", ")": "%29", " ": "%20", "<": "%3C", ">": "%3E"}.get(c, c) for c in url
+    )
+
 
 def attribution(source: ClipSource) -> str:
-    """'— [Title](url) · Author · Feed · 2026-11-20' in Markdown."""
+    """'— [Title](url) · Author · Feed · 2026-11-20' in Markdown, feed text escaped."""
     title = source.title.strip() or source.url or "Untitled"
-    title = title.replace("[", "(").replace("]", ")")
-    parts = [f"[{title}]({source.url})" if source.url else title]
-    parts += [p.strip() for p in (source.author, source.feed, source.published[:10]) if p.strip()]
+    title = md_text(title.replace("[", "(").replace("]", ")"))
+    parts = [f"[{title}]({_md_url(source.url)})" if source.url else title]
+    parts += [
+        md_text(p.strip()) for p in (source.author, source.feed, source.published[:10]) if p.strip()
+    ]
     return "— " + " · ".join(parts)
 
 
 def quote_block(quote: str, source: ClipSource) -> str:
-    lines = [f"> {line}".rstrip() for line in quote.strip().splitlines()] if quote.strip() else []
+    lines = [f"> {md_text(line)}".rstrip() for line in quote.strip().splitlines()]
     if lines:
         lines.append(">")
     lines.append(f"> {attribution(source)}")

@@ -81,6 +81,7 @@ class AddFeedDialog(QDialog):
         lay.addWidget(self.login)
 
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # messages quote addresses, titles
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.message)

@@ -11,7 +11,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QWidget
 
-from pkm.gui.widgets import confirm as confirm  # the stages' one question box
+from pkm.gui import widgets
+from pkm.gui.seek.views import plain_tip
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
 OPML_FILTER = "OPML files (*.opml *.xml);;All files (*)"
@@ -34,6 +35,12 @@ def choose_open_path(parent: QWidget, caption: str) -> str | None:
 def choose_save_path(parent: QWidget, caption: str, name: str) -> str | None:
     path, _ = QFileDialog.getSaveFileName(parent, caption, name, OPML_FILTER)
     return path or None
+
+
+def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
+    """The stages' one question box; its text names feeds, so it is shown as plain text
+    (QMessageBox guesses rich text otherwise)."""
+    return widgets.confirm(parent, title, plain_tip(text), yes)
 
 
 def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:

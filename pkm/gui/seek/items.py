@@ -207,6 +207,7 @@ class ItemList(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(12, 0, 10, 0)
         self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)  # a feed's or folder's name
         self.heading.setObjectName("seekListHeading")
         f = self.heading.font()
         f.setBold(True)

@@ -309,7 +309,13 @@ class SeekOps:
                     f"{path.name} is larger than 10 MB; an OPML list of feeds is much smaller. "
                     "Check that you chose the file your old reader exported."
                 )
-            report = feeds.import_opml(path.read_bytes())
+
+            def progress(done: int, total: int) -> None:
+                ctx.progress(done, total, f"Importing feeds: {done} of {total}")
+
+            report = feeds.import_opml(
+                path.read_bytes(), progress=progress, cancel=lambda: ctx.cancelled
+            )
             return report, report.change
 
         return self._long_write(fn, "Importing feeds", on_done, on_error, None)
@@ -327,16 +333,32 @@ class SeekOps:
         return self.ops.background(fn, on_done=on_done, on_error=on_error)
 
     def fetch_image(
-        self, url: str, max_width: int, *, on_done: Done, on_error: Done, owner: QObject
+        self,
+        url: str,
+        max_width: int,
+        *,
+        on_done: Done,
+        on_error: Done,
+        owner: QObject,
+        feed_url: str | None = None,
     ) -> Task:
-        """One picture, bounded like a feed fetch (size, time, redirects), decoded off-thread."""
+        """One picture, bounded like a feed fetch (size, time, redirects), decoded off-thread.
+
+        A picture's address is feed content: it may reach private addresses only when
+        it is on the origin of its feed (`feed_url`, the address the user gave), and
+        then on the same terms as the feed (see transport.Zone); from anywhere else,
+        public addresses only.
+        """
 
         def fn() -> tuple[str, QImage]:
-            from pkm.core.feeds.fetch import Fetcher, Limits
+            from pkm.core.feeds.fetch import Fetcher, Limits, origin
 
+            same = (
+                feed_url is not None and origin(url) is not None and origin(url) == origin(feed_url)
+            )
             limits = Limits(connect_timeout=5, read_timeout=10, deadline=20, max_bytes=4 << 20)
             with Fetcher(limits, max_connections=1) as fetcher:
-                body = fetcher.get(url).body
+                body = fetcher.get(url, inward=None if same else False).body
             return url, decode_image(body, max_width)
 
         return self.ops.background(fn, on_done=on_done, on_error=on_error, owner=owner)

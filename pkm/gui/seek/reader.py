@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from pkm.core.feeds.model import Item
 from pkm.gui import theme
-from pkm.gui.seek.views import long_date
+from pkm.gui.seek.views import long_date, plain_tip
 from pkm.gui.widgets import Hint
 
 IMAGE = QTextDocument.ResourceType.ImageResource.value
@@ -190,7 +190,7 @@ class ReaderPane(QWidget):
         self.title = QLabel()
         self.title.setObjectName("seekTitle")
         self.title.setWordWrap(True)
-        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setTextFormat(Qt.TextFormat.RichText)  # a link; the title is escaped
         self.title.setOpenExternalLinks(False)
         self.title.linkActivated.connect(lambda url: self.link_clicked.emit(QUrl(url)))
         f = QFont(self.title.font())
@@ -198,6 +198,7 @@ class ReaderPane(QWidget):
         f.setBold(True)
         self.title.setFont(f)
         self.meta = Hint()
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)  # feed title, author: plain text
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.title)
         lay.addWidget(self.meta)
@@ -246,7 +247,7 @@ class ReaderPane(QWidget):
                 f'<a href="{html.escape(item.url)}" style="color:{link};text-decoration:none">'
                 f"{title}</a>"
             )
-            self.title.setToolTip(f"Open in the browser: {item.url}")
+            self.title.setToolTip(plain_tip(f"Open in the browser: {item.url}"))
         else:
             self.title.setText(title)
             self.title.setToolTip("")

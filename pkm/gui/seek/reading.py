@@ -95,12 +95,14 @@ class ReadingActions:
 
     def _fetch_pictures(self) -> None:
         width = max(200, self.reader.article.viewport().width() - 40)
+        item = self.current_item()
+        feed = self.tree.feed(item.feed_id) if item is not None and item.feed_id else None
         for url in self.reader.missing_pictures():
             if url in self._fetching:
                 continue
             self._fetching.add(url)
             self.seek.fetch_image(
-                url, width, owner=self,
+                url, width, owner=self, feed_url=feed.url if feed else None,
                 on_done=self._picture_arrived,
                 on_error=lambda exc, u=url: self._picture_failed(u, exc),
             )  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from pkm.core.changes import Change
 from pkm.core.feeds.model import Feed, Rule
-from pkm.gui.seek.views import parse_stamp
+from pkm.gui.seek.views import parse_stamp, plain_tip
 from pkm.gui.settings_dialog import REMOTE_IMAGES
 from pkm.gui.stage import GuiContext
 from pkm.gui.status import describe_error
@@ -154,7 +155,7 @@ class FeedsPage(QWidget):
             cells = [f.title, f.folder, f.url, when(f.last_fetch_at), problem]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
+                cell.setToolTip(plain_tip(text))
                 self.table.setItem(n, col, cell)
             if selected is not None and f.id == selected.id:
                 self.table.selectRow(n)
@@ -224,6 +225,7 @@ class FeedsPage(QWidget):
         bottom.addWidget(self.add_rule_button)
         lay.addLayout(bottom)
         self.rule_message = Hint()
+        self.rule_message.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.rule_message)
         self._action_changed()
         return tab

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from pkm.core.feeds.model import Feed
 from pkm.gui import theme
 from pkm.gui.seek.ops import TODAY_CAP, TreeData
-from pkm.gui.seek.views import SMART, SMART_TIPS, SMART_TITLES, View, parse_stamp
+from pkm.gui.seek.views import SMART, SMART_TIPS, SMART_TITLES, View, parse_stamp, plain_tip
 
 KEY = Qt.ItemDataRole.UserRole
 COUNT = Qt.ItemDataRole.UserRole + 1
@@ -99,6 +99,7 @@ def _draw(kind: str, palette: QPalette, *, selected: bool, size: int = 16) -> QP
 
 
 def feed_tooltip(feed: Feed) -> str:
+    """The feed's title, address and state, as a tooltip showing them as plain text."""
     lines = [feed.title, feed.url]
     if feed.status == "gone":
         lines.append("The publisher removed this feed; pkm no longer checks it.")
@@ -108,7 +109,7 @@ def feed_tooltip(feed: Feed) -> str:
         t = parse_stamp(feed.last_success_at)
         if t is not None:
             lines.append(f"Checked {t.astimezone():%d %b %Y, %H:%M}")
-    return "\n".join(lines)
+    return plain_tip("\n".join(lines))
 
 
 class _Delegate(QStyledItemDelegate):
@@ -252,7 +253,7 @@ class FeedTree(QTreeWidget):
                 row = QTreeWidgetItem([folder.name])
                 row.setData(0, KEY, f"folder:{folder.id}")
                 row.setIcon(0, folder_icon)
-                row.setToolTip(0, f"Folder {folder.name}: every article of its feeds")
+                row.setToolTip(0, plain_tip(f"Folder {folder.name}: every article of its feeds"))
                 self.addTopLevelItem(row)
                 folders[folder.id] = row
                 self.rows[f"folder:{folder.id}"] = row
