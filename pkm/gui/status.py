@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from pkm.core.errors import PkmError
 from pkm.gui.tasks import Task, TaskManager
+from pkm.gui.widgets import plain_tip
 
 log = logging.getLogger("pkm.gui")
 
@@ -50,11 +51,15 @@ class StatusArea(QWidget):
         lay.setContentsMargins(6, 0, 6, 0)
         lay.setSpacing(8)
         self.message = QLabel()
+        # Messages carry feed titles, file names and server errors: shown as written,
+        # never guessed to be rich text (a title "<img src=file:…>" must not draw).
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setObjectName("statusMessage")
         self.undo_button = QPushButton("Undo")
         self.undo_button.setVisible(False)
         self.undo_button.clicked.connect(self._on_undo)
         self.task_label = QLabel()
+        self.task_label.setTextFormat(Qt.TextFormat.PlainText)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
@@ -106,7 +111,7 @@ class StatusArea(QWidget):
         self._undo = None
         self.undo_button.setVisible(False)
         self.message.setText(("⚠ " if error else "") + text)
-        self.message.setToolTip(text)
+        self.message.setToolTip(plain_tip(text))
         self.message.setProperty("error", error)
 
     def _on_undo(self) -> None:

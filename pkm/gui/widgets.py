@@ -6,6 +6,7 @@ draws a sentence saying what would appear and how to make it appear.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
@@ -185,7 +186,18 @@ class EntryList(QListWidget):
 def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
     """Ask before something that cannot be undone; the button says what happens (``yes``)."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # names of feeds and targets are not markup
     ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     return box.clickedButton() is ok
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip that shows `text` as it is: feed titles, authors and addresses are plain
+    text, but Qt guesses rich text for tooltips (an `<h1>` in a title would become a
+    heading, an `<img src="file:...">` a local picture). Escaped and marked as rich, it
+    shows the characters themselves, lines kept."""
+    if not text:
+        return ""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"

@@ -12,7 +12,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QWidget
 
 from pkm.gui import widgets
-from pkm.gui.seek.views import plain_tip
+from pkm.gui.widgets import plain_tip
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
 OPML_FILTER = "OPML files (*.opml *.xml);;All files (*)"

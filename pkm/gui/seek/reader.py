@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from pkm.core.feeds.model import Item
 from pkm.gui import theme
-from pkm.gui.seek.views import long_date, plain_tip
-from pkm.gui.widgets import Hint
+from pkm.gui.seek.views import long_date
+from pkm.gui.widgets import Hint, plain_tip
 
 IMAGE = QTextDocument.ResourceType.ImageResource.value
 MARGIN = 18

@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
 
 from pkm.core.changes import Change
 from pkm.core.feeds.model import Feed, Rule
-from pkm.gui.seek.views import parse_stamp, plain_tip
+from pkm.gui.seek.views import parse_stamp
 from pkm.gui.settings_dialog import REMOTE_IMAGES
 from pkm.gui.stage import GuiContext
 from pkm.gui.status import describe_error
-from pkm.gui.widgets import Hint, heading
+from pkm.gui.widgets import Hint, heading, plain_tip
 
 if TYPE_CHECKING:
     from pkm.gui.seek.stage import SeekStage

@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
 from pkm.core.feeds.model import Feed
 from pkm.gui import theme
 from pkm.gui.seek.ops import TODAY_CAP, TreeData
-from pkm.gui.seek.views import SMART, SMART_TIPS, SMART_TITLES, View, parse_stamp, plain_tip
+from pkm.gui.seek.views import SMART, SMART_TIPS, SMART_TITLES, View, parse_stamp
+from pkm.gui.widgets import plain_tip
 
 KEY = Qt.ItemDataRole.UserRole
 COUNT = Qt.ItemDataRole.UserRole + 1

@@ -8,7 +8,6 @@ to reopen on the same view, so keys must stay stable across versions.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass
 
 SMART = ("unread", "today", "starred")
@@ -18,16 +17,6 @@ SMART_TIPS = {
     "today": "Articles published or received today",
     "starred": "Articles you starred (s): kept forever, never cleaned up",
 }
-
-
-def plain_tip(text: str) -> str:
-    """A tooltip that shows `text` as it is: feed titles, authors and addresses are plain
-    text, but Qt guesses rich text for tooltips (an `<h1>` in a title would become a
-    heading, an `<img src="file:...">` a local picture). Escaped and marked as rich, it
-    shows the characters themselves, lines kept."""
-    if not text:
-        return ""
-    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 @dataclass(frozen=True)
