@@ -19,7 +19,7 @@ _MODULES = [
     "m0002_index_queue",
     "m0003_feeds",
     "m0004_publish",
-    "m0005_entry_ids",
+    "m0006_entry_ids",
 ]
 
 #: (version, module name, apply, whether it runs with foreign keys off: see db.migrate)

@@ -24,7 +24,7 @@ old table does not cascade into tags, links, revisions and clips.
 
 import sqlite3
 
-VERSION = 5
+VERSION = 6
 FOREIGN_KEYS_OFF = True
 
 STATEMENTS = [
