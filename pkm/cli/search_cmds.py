@@ -26,8 +26,17 @@ def _progress_printer():
     return show
 
 
+def _say_notice(app: AppContext) -> None:
+    """What the index healed on its own (a file where its folder belongs), once, on stderr."""
+    index = app.ws.search.index
+    if index.notice:
+        click.echo(f"pkm: {index.notice}", err=True)
+        index.notice = None
+
+
 def ensure_index(app: AppContext) -> None:
     search = app.ws.search
+    _say_notice(app)
     if search.needs_rebuild():
         search.rebuild(progress=_progress_printer())
         if sys.stderr.isatty():
@@ -88,7 +97,13 @@ def rebuild(app: AppContext) -> None:
 @index.command()
 @pass_app
 def status(app: AppContext) -> None:
-    """Whether the index is up to date."""
+    """Whether the index is up to date (it is rebuilt by 'pkm search' or 'pkm index rebuild')."""
     s = app.ws.search
-    state = "needs a rebuild" if s.needs_rebuild() else "ready"
-    click.echo(f"Index {state}; {s.pending()} changes waiting; {s.total_docs()} documents.")
+    _say_notice(app)
+    if not s.needs_rebuild():
+        state = "ready;"
+    elif reason := s.stale_reason():
+        state = f"stale: {reason}; 'pkm search' or 'pkm index rebuild' rebuilds it."
+    else:
+        state = "missing or incomplete; 'pkm search' or 'pkm index rebuild' builds it."
+    click.echo(f"Index {state} {s.pending()} changes waiting; {s.total_docs()} documents.")

@@ -18,6 +18,7 @@ _MODULES = [
     "m0002_index_queue",
     "m0003_feeds",
     "m0004_publish",
+    "m0005_index_stamp",
 ]
 
 Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
