@@ -8,7 +8,15 @@ import sys
 
 import click
 
-from pkm.cli.context import AppContext, echo_json, json_option, pass_app
+from pkm.cli.context import (
+    AppContext,
+    CheckedCommand,
+    CheckedGroup,
+    CountType,
+    echo_json,
+    json_option,
+    pass_app,
+)
 from pkm.core.indexing import split_key
 
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -44,9 +52,9 @@ def ensure_index(app: AppContext) -> None:
     search.sync()
 
 
-@click.command()
+@click.command(cls=CheckedCommand)
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--limit", type=CountType(1, 1000), default=20, show_default=True)
 @click.option("--newest", is_flag=True, help="Newest first instead of best match first.")
 @json_option()
 @pass_app
@@ -79,7 +87,7 @@ def search(app: AppContext, query, limit, newest, as_json) -> None:
             click.echo(f"        {plain}")
 
 
-@click.group()
+@click.group(cls=CheckedGroup)
 def index() -> None:
     """The search index (derived from the database; safe to rebuild)."""
 
