@@ -144,9 +144,17 @@ def targets() -> None:
     help="Read the password, token or webhook URL from standard input (kept in the keyring).",
 )
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Repeat for more.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="NAME exists: replace its settings (and, with --secret-stdin, its secret).",
+)
 @pass_app
-def targets_add(app: AppContext, name, kind, url, user, secret_stdin, options) -> None:
-    """Add a target, or change one (the same NAME keeps its publish log)."""
+def targets_add(app: AppContext, name, kind, url, user, secret_stdin, options, replace) -> None:
+    """Add a target; with --replace, change one (the same NAME keeps its publish log)."""
+    pub = _publishing(app)
+    if not replace:  # asked before any secret is read
+        pub.targets.refuse_existing(name)
     secret = None
     if secret_stdin:
         if sys.stdin.isatty():
@@ -157,7 +165,6 @@ def targets_add(app: AppContext, name, kind, url, user, secret_stdin, options) -
             secret = read_stdin().rstrip("\r\n")  # the line end is not part of it
         if not secret:
             raise BadInput("--secret-stdin was given but standard input was empty.")
-    pub = _publishing(app)
     cfg = pub.add_target(name, kind, url=url, user=user, options=list(options), secret=secret)
     click.echo(
         f"Saved the {cfg.kind} target '{cfg.name}'" + (f" ({cfg.url})" if cfg.url else "") + "."
@@ -360,7 +367,7 @@ def secrets_use_file(app: AppContext) -> None:
     s.use_file(_passphrase(confirm=not s.file.exists()))
     click.echo(
         f"Secrets are now kept in {s.describe()}. Add your targets' secrets again with "
-        "'pkm targets add NAME … --secret-stdin'; pkm asks for the passphrase (or reads "
+        "'pkm targets add NAME … --replace --secret-stdin'; pkm asks for the passphrase (or reads "
         "PKM_SECRETS_PASSPHRASE) when it needs them."
     )
 
