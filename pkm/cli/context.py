@@ -95,12 +95,15 @@ def _decode_stdin(data: bytes) -> str:
 
 def read_stdin() -> str:
     """All of standard input as UTF-8 text (BadInput if it is not)."""
-    return _decode_stdin(sys.stdin.buffer.read())
+    raw = getattr(sys.stdin, "buffer", None)
+    return sys.stdin.read() if raw is None else _decode_stdin(raw.read())
 
 
 def read_stdin_line() -> str:
     """One line of standard input as UTF-8 text, without its line end."""
-    return _decode_stdin(sys.stdin.buffer.readline()).rstrip("\r\n")
+    raw = getattr(sys.stdin, "buffer", None)
+    line = sys.stdin.readline() if raw is None else _decode_stdin(raw.readline())
+    return line.rstrip("\r\n")
 
 
 def read_text_arg(text: str | None) -> str | None:
