@@ -356,7 +356,7 @@ def test_needs_rebuild(tmp_path: Path, make: Callable[..., SearchIndex]) -> None
     assert not index.needs_rebuild()
     assert (tmp_path / "new" / VERSION_FILE).read_text().strip() == str(INDEX_VERSION)
 
-    (tmp_path / "new" / VERSION_FILE).write_text(str(INDEX_VERSION + 1))
+    (tmp_path / "new" / VERSION_FILE).write_text("0+whoosh-reloaded-2.7.5")
     assert make("new").needs_rebuild()
 
     index.rebuild(DOCS)

@@ -202,3 +202,45 @@ def test_parse_never_crashes_on_odd_input() -> None:
             with contextlib.suppress(QueryError):  # the only error a query may raise
                 parse(text, as_you_type=as_you_type)
     assert parse("day:[") is None
+
+
+# ---- bounds: no query crashes or stalls a search (issue 11) -------------------------------
+
+
+def test_deep_parentheses_are_one_clear_error_not_a_recursion_error() -> None:
+    with pytest.raises(QueryError, match="nests parentheses more than 50 deep"):
+        parse("(" * 1000 + "board")
+    with pytest.raises(QueryError, match="nests parentheses"):
+        parse("(" * 51 + "board")
+    assert parse("(" * 50 + "board") == Word("board")
+
+
+def test_a_run_of_nots_is_read_without_recursion() -> None:
+    assert parse("NOT " * 400 + "board") == Word("board")  # 1,600 characters
+    assert parse("NOT " * 401 + "board") == Not(Word("board"))
+    assert parse("hiring " + "NOT " * 300) == Word("hire")  # dangling while typing
+    with pytest.raises(QueryError, match="8,005 characters long; pkm searches up to 2,000"):
+        parse("NOT " * 2000 + "board")
+
+
+def test_an_overlong_query_is_refused_with_what_to_do() -> None:
+    with pytest.raises(QueryError) as info:
+        parse("board " * 400)
+    assert str(info.value) == (
+        "This search is 2,400 characters long; pkm searches up to 2,000. "
+        "Shorten it and search again."
+    )
+    assert parse("board " * 333) is not None
+
+
+def test_an_overlong_fuzzy_word_is_a_plain_word() -> None:
+    assert parse("a" * 40 + "~2") == Fuzzy("a" * 40, 2)
+    assert parse("a" * 41 + "~2") == Word(analyze("a" * 41)[0])
+    assert parse("b" + "a" * 1990 + "~") == Word(analyze("b" + "a" * 1990)[0])
+
+
+def test_an_edit_distance_of_many_digits_is_two() -> None:
+    assert parse("board~" + "9" * 1500) == Fuzzy("board", 2)
+    with pytest.raises(QueryError, match="characters long"):  # was int()'s ValueError
+        parse("board~" + "9" * 5000)
+    assert parse("board~0") == Fuzzy("board", 1)

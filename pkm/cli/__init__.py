@@ -1,8 +1,11 @@
 """The command line: the same use cases as the window, for scripts and tests.
 
 Thin on purpose: parse, call the core, print. Every PkmError becomes one line
-on stderr and exit status 1; anything unexpected is logged with its traceback
-in <home>/logs/pkm.log and reported in one line (exit status 2).
+on stderr and exit status 1, and so does a usage error click finds (a missing
+argument, an unknown option, a value not among the choices), with where to
+find help; anything unexpected is logged with its traceback in
+<home>/logs/pkm.log and reported in one line (exit status 2), so status 2
+always means a bug.
 """
 
 from __future__ import annotations
@@ -12,14 +15,18 @@ import sys
 import click
 
 from pkm import __version__
-from pkm.cli.context import AppContext
+from pkm.cli.context import AppContext, CheckedGroup, PathType
 from pkm.core.errors import PkmError
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=CheckedGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--home",
-    type=click.Path(file_okay=False, path_type=str),
+    type=PathType(file_okay=False, path_type=str),
     envvar="PKM_HOME",
     help="Data folder (default: your platform's app data folder; or set PKM_HOME).",
 )
@@ -76,11 +83,24 @@ def _log_unexpected(argv: list[str] | None) -> str:
         return "the terminal (the log folder could not be written)"
 
 
+def _say(line: str) -> None:
+    """One line on stderr. Bytes of the user's that are not UTF-8 (lone surrogates in
+    argv) are shown as escapes, as Python's own stderr does, whatever the stream's
+    error handler (a strict one raised UnicodeEncodeError while reporting bad input)."""
+    click.echo(line.encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         rc = cli.main(args=argv, prog_name="pkm", standalone_mode=False)
     except click.exceptions.Exit as exc:
         rc = exc.exit_code
+    except click.UsageError as exc:  # click's own three lines (usage, hint, error) as one
+        message = " ".join(exc.format_message().split())
+        message += "" if message.endswith((".", "?", "!")) else "."
+        hint = f" See '{exc.ctx.command_path} --help'." if exc.ctx is not None else ""
+        _say(f"pkm: {message}{hint}")
+        rc = 1
     except click.ClickException as exc:
         exc.show()
         rc = exc.exit_code
@@ -88,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("pkm: cancelled.", err=True)
         rc = 1
     except PkmError as exc:
-        click.echo(f"pkm: {exc}", err=True)
+        _say(f"pkm: {exc}")
         rc = 1
     except KeyboardInterrupt:
         click.echo("pkm: cancelled.", err=True)
@@ -97,9 +117,6 @@ def main(argv: list[str] | None = None) -> None:
         rc = 0
     except Exception as exc:  # the last line of defence: no tracebacks for users
         where = _log_unexpected(argv)
-        click.echo(
-            f"pkm: unexpected error: {type(exc).__name__}: {exc}. Details are in {where}.",
-            err=True,
-        )
+        _say(f"pkm: unexpected error: {type(exc).__name__}: {exc}. Details are in {where}.")
         rc = 2
     sys.exit(rc if isinstance(rc, int) else 0)

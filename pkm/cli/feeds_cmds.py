@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from pkm.cli.context import (
+    ID,
     AppContext,
+    CheckedGroup,
+    CountType,
+    PathType,
     echo_json,
     echo_records,
     json_option,
     pass_app,
+    read_stdin_line,
     read_text_arg,
 )
 from pkm.core.errors import BadInput
 from pkm.core.feeds.model import Feed, Item
+
+#: Longest retention `items purge --days` takes: 100 years (a bigger one overflowed the date).
+MAX_DAYS = 36500
 
 
 def _when(stamp: str | None) -> str:
@@ -40,7 +49,7 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-@click.group()
+@click.group(cls=CheckedGroup)
 def feeds() -> None:
     """Seek: subscribe to feeds, organize them, refresh them."""
 
@@ -68,20 +77,23 @@ def _read_password(user: str) -> str:
     """Asked on a terminal without echo; read as one line from standard input in scripts."""
     if sys.stdin is not None and sys.stdin.isatty():
         return click.prompt(f"Password for {user}", hide_input=True)
-    line = sys.stdin.readline() if sys.stdin is not None else ""
-    password = line.rstrip("\r\n")
+    password = read_stdin_line() if sys.stdin is not None else ""
     if not password:
         raise BadInput(f"No password given for '{user}'. Pipe it on standard input or type it.")
     return password
 
 
 @feeds.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=PathType(exists=True, dir_okay=False, path_type=Path))
 @json_option()
 @pass_app
 def import_(app: AppContext, file: Path, as_json) -> None:
     """Subscribe to the feeds of an OPML file (they are fetched on the next refresh)."""
-    report = app.ws.feeds.import_opml(file.read_bytes())
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"Cannot read {file}: {exc.strerror or exc}. Check the file name.") from None
+    report = app.ws.feeds.import_opml(data)
     if as_json:
         echo_json(
             {
@@ -100,7 +112,7 @@ def import_(app: AppContext, file: Path, as_json) -> None:
 
 
 @feeds.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=PathType(dir_okay=False, path_type=Path))
 @pass_app
 def export(app: AppContext, file: Path | None) -> None:
     """Write your subscriptions as OPML to FILE (or standard output)."""
@@ -110,8 +122,15 @@ def export(app: AppContext, file: Path | None) -> None:
         return
     from pkm.core.settings import atomic_write_bytes
 
-    atomic_write_bytes(file, data, shared=True)
-    click.echo(f"Wrote {len(app.ws.feeds.list())} feeds to {file}.", err=True)
+    try:
+        atomic_write_bytes(file, data, shared=True)
+    except OSError as exc:
+        raise BadInput(
+            f"Cannot write {file}: {exc.strerror or exc}. Choose another file."
+        ) from None
+    click.echo(
+        f"Wrote {len(app.ws.feeds.list())} feeds to ".encode() + os.fsencode(file) + b".", err=True
+    )
 
 
 @feeds.command("list")
@@ -133,7 +152,7 @@ def _feed_line(f: Feed) -> str:
 
 
 @feeds.command()
-@click.argument("feed_ids", nargs=-1, type=int)
+@click.argument("feed_ids", nargs=-1, type=ID)
 @click.option("--due", is_flag=True, help="Only feeds whose polling schedule says they are due.")
 @json_option()
 @pass_app
@@ -165,7 +184,7 @@ def _progress():
 
 
 @feeds.command()
-@click.argument("feed_id", type=int)
+@click.argument("feed_id", type=ID)
 @pass_app
 def remove(app: AppContext, feed_id) -> None:
     """Unsubscribe; starred and clipped items are kept."""
@@ -175,7 +194,7 @@ def remove(app: AppContext, feed_id) -> None:
 
 
 @feeds.command()
-@click.argument("feed_id", type=int)
+@click.argument("feed_id", type=ID)
 @click.argument("title")
 @pass_app
 def rename(app: AppContext, feed_id, title) -> None:
@@ -185,7 +204,7 @@ def rename(app: AppContext, feed_id, title) -> None:
 
 
 @feeds.command()
-@click.argument("feed_id", type=int)
+@click.argument("feed_id", type=ID)
 @click.option("--folder", required=True, help="The folder ('' for none); created if new.")
 @pass_app
 def move(app: AppContext, feed_id, folder) -> None:
@@ -197,7 +216,7 @@ def move(app: AppContext, feed_id, folder) -> None:
 # ---- items ------------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(cls=CheckedGroup)
 def items() -> None:
     """Read: list, show, mark, star and clip feed items."""
 
@@ -205,11 +224,11 @@ def items() -> None:
 @items.command("list")
 @click.option("--unread", is_flag=True, help="Only unread items.")
 @click.option("--starred", is_flag=True, help="Only starred items.")
-@click.option("--feed", "feed_id", type=int, help="Only this feed's items.")
+@click.option("--feed", "feed_id", type=ID, help="Only this feed's items.")
 @click.option("--folder", help="Only items of feeds in this folder.")
 @click.option("--tag", help="Only items a rule tagged so.")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many (paging).")
+@click.option("--limit", type=CountType(1, 10_000), default=50, show_default=True)
+@click.option("--offset", type=CountType(0), default=0, help="Skip this many (paging).")
 @json_option()
 @pass_app
 def list_items(app: AppContext, unread, starred, feed_id, folder, tag, limit, offset, as_json):
@@ -229,7 +248,7 @@ def _item_line(i: Item) -> str:
 
 
 @items.command()
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ID)
 @json_option("Print JSON (with the sanitized HTML).")
 @click.option("--html", "as_html", is_flag=True, help="Print only the sanitized HTML.")
 @pass_app
@@ -255,7 +274,7 @@ def show(app: AppContext, item_id, as_json, as_html) -> None:
 
 def _setter(name: str, help_text: str, call):
     @items.command(name, help=help_text)
-    @click.argument("item_ids", nargs=-1, type=int)
+    @click.argument("item_ids", nargs=-1, type=ID)
     @pass_app
     def command(app: AppContext, item_ids) -> None:
         call(app.ws.feeds, _ids(item_ids))
@@ -271,7 +290,7 @@ _setter("unstar", "Remove the star from items.", lambda f, ids: f.star(ids, Fals
 
 
 @items.command("mark-all-read")
-@click.option("--feed", "feed_id", type=int, help="Only this feed.")
+@click.option("--feed", "feed_id", type=ID, help="Only this feed.")
 @click.option("--folder", help="Only feeds in this folder.")
 @pass_app
 def mark_all_read(app: AppContext, feed_id, folder) -> None:
@@ -281,11 +300,11 @@ def mark_all_read(app: AppContext, feed_id, folder) -> None:
 
 
 @items.command()
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ID)
 @click.option(
     "--quote", help="The passage to quote (or - for standard input); default: the opening."
 )
-@click.option("--entry", "entry_id", type=int, help="Clip into this entry instead of today's.")
+@click.option("--entry", "entry_id", type=ID, help="Clip into this entry instead of today's.")
 @pass_app
 def clip(app: AppContext, item_id, quote, entry_id) -> None:
     """Quote an item into today's journal entry with its source; prints the entry id."""
@@ -294,7 +313,11 @@ def clip(app: AppContext, item_id, quote, entry_id) -> None:
 
 
 @items.command()
-@click.option("--days", type=click.IntRange(0), help="Older than this (default: the setting, 30).")
+@click.option(
+    "--days",
+    type=CountType(0, MAX_DAYS, "(100 years)"),
+    help="Older than this (default: the setting, 30; 0 keeps everything).",
+)
 @pass_app
 def purge(app: AppContext, days) -> None:
     """Delete read items older than N days now; starred and clipped items are kept."""
@@ -305,7 +328,7 @@ def purge(app: AppContext, days) -> None:
 # ---- rules ------------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(cls=CheckedGroup)
 def rules() -> None:
     """Rules for new items: mute (mark read), star or tag by keyword or regex."""
 
@@ -320,7 +343,7 @@ def rules() -> None:
 @click.option("--mute", "--read", "mute", is_flag=True, help="Mark matching items read.")
 @click.option("--star", is_flag=True, help="Star matching items.")
 @click.option("--tag", help="Tag matching items.")
-@click.option("--feed", "feed_id", type=int, help="Only for this feed.")
+@click.option("--feed", "feed_id", type=ID, help="Only for this feed.")
 @click.option("--apply", "apply_now", is_flag=True, help="Also apply to the items already stored.")
 @pass_app
 def add_rule(app: AppContext, pattern, regex, field, mute, star, tag, feed_id, apply_now) -> None:
@@ -346,7 +369,7 @@ def list_rules(app: AppContext, as_json) -> None:
 
 
 @rules.command("remove")
-@click.argument("rule_id", type=int)
+@click.argument("rule_id", type=ID)
 @pass_app
 def remove_rule(app: AppContext, rule_id) -> None:
     """Delete a rule (items it already changed stay as they are)."""

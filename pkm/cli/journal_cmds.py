@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 
 import click
 
 from pkm.cli.context import (
     DAY,
+    ID,
     AppContext,
+    CheckedGroup,
+    CountType,
     echo_json,
     echo_records,
     json_option,
@@ -19,7 +23,7 @@ from pkm.core.errors import BadInput
 from pkm.core.journal import Entry, Revision
 
 
-@click.group()
+@click.group(cls=CheckedGroup)
 def journal() -> None:
     """Sense: your daily journal, notes and clips."""
 
@@ -85,7 +89,7 @@ def add(app: AppContext, day, title, tags, daily, text) -> None:
 
 
 @journal.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ID)
 @click.option("--title", help="A new title (links to the old title are updated).")
 @click.option("--tag", "tags", multiple=True, help="Replace the explicit tags; repeat for more.")
 @click.argument("text", required=False)
@@ -105,7 +109,7 @@ def edit(app: AppContext, entry_id, title, tags, text) -> None:
 
 
 @journal.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ID)
 @json_option()
 @click.option("--html", "as_html", is_flag=True, help="Print the rendered, sanitized HTML.")
 @pass_app
@@ -138,7 +142,7 @@ def show(app: AppContext, entry_id, as_json, as_html) -> None:
 @click.option("--since", type=DAY, help="Only entries on or after this day.")
 @click.option("--until", type=DAY, help="Only entries on or before this day.")
 @click.option("--kind", type=click.Choice(["daily", "note", "clip"]), help="Only this kind.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
+@click.option("--limit", type=CountType(1), help="At most this many.")
 @json_option()
 @pass_app
 def list_(app: AppContext, tag, since, until, kind, limit, as_json) -> None:
@@ -148,7 +152,7 @@ def list_(app: AppContext, tag, since, until, kind, limit, as_json) -> None:
 
 
 @journal.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ID)
 @pass_app
 def delete(app: AppContext, entry_id) -> None:
     """Move an entry to the trash (restore it with 'journal restore')."""
@@ -157,7 +161,7 @@ def delete(app: AppContext, entry_id) -> None:
 
 
 @journal.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ID)
 @pass_app
 def restore(app: AppContext, entry_id) -> None:
     """Bring an entry back from the trash."""
@@ -179,7 +183,7 @@ def trash(app: AppContext, empty) -> None:
 
 
 @journal.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ID)
 @json_option()
 @pass_app
 def revisions(app: AppContext, entry_id, as_json) -> None:
@@ -193,7 +197,7 @@ def _revision_line(r: Revision) -> str:
 
 
 @journal.command()
-@click.argument("revision_id", type=int)
+@click.argument("revision_id", type=ID)
 @click.option("--show", "show_only", is_flag=True, help="Print the revision instead of restoring.")
 @pass_app
 def revert(app: AppContext, revision_id, show_only) -> None:
@@ -253,7 +257,8 @@ def calendar(app: AppContext, month) -> None:
         first = dt.date.fromisoformat(f"{month}-01") if month else today.replace(day=1)
     except ValueError:
         raise BadInput(f"'{month}' is not a month. Write it as YYYY-MM, e.g. 2026-03.") from None
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    # monthrange, not "first of next month - 1 day": that overflows in December 9999
+    last = first.replace(day=monthrange(first.year, first.month)[1])
     days = app.ws.journal.days_with_entries(first, last)
     for day, n in days.items():
         click.echo(f"{day}  {n}")

@@ -13,7 +13,18 @@ from pathlib import Path
 
 import click
 
-from pkm.cli.context import AppContext, echo_json, echo_records, json_option, pass_app
+from pkm.cli.context import (
+    ID,
+    AppContext,
+    CheckedCommand,
+    CheckedGroup,
+    PathType,
+    echo_json,
+    echo_records,
+    json_option,
+    pass_app,
+    read_stdin,
+)
 from pkm.core.errors import BadInput, PkmError
 from pkm.core.publish.base import KINDS
 from pkm.core.publish.log import Publication
@@ -115,7 +126,7 @@ def _say(message: str) -> None:
 # ---- targets -----------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(cls=CheckedGroup)
 def targets() -> None:
     """Share: where reflections are published (blogs, networks, email, folders)."""
 
@@ -133,9 +144,17 @@ def targets() -> None:
     help="Read the password, token or webhook URL from standard input (kept in the keyring).",
 )
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Repeat for more.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="NAME exists: replace its settings (and, with --secret-stdin, its secret).",
+)
 @pass_app
-def targets_add(app: AppContext, name, kind, url, user, secret_stdin, options) -> None:
-    """Add a target, or change one (the same NAME keeps its publish log)."""
+def targets_add(app: AppContext, name, kind, url, user, secret_stdin, options, replace) -> None:
+    """Add a target; with --replace, change one (the same NAME keeps its publish log)."""
+    pub = _publishing(app)
+    if not replace:  # asked before any secret is read
+        pub.targets.refuse_existing(name)
     secret = None
     if secret_stdin:
         if sys.stdin.isatty():
@@ -143,10 +162,9 @@ def targets_add(app: AppContext, name, kind, url, user, secret_stdin, options) -
                 "Secret (password, token or webhook URL)", hide_input=True, err=True
             )
         else:
-            secret = sys.stdin.read().rstrip("\r\n")  # the line end is not part of it
+            secret = read_stdin().rstrip("\r\n")  # the line end is not part of it
         if not secret:
             raise BadInput("--secret-stdin was given but standard input was empty.")
-    pub = _publishing(app)
     cfg = pub.add_target(name, kind, url=url, user=user, options=list(options), secret=secret)
     click.echo(
         f"Saved the {cfg.kind} target '{cfg.name}'" + (f" ({cfg.url})" if cfg.url else "") + "."
@@ -198,8 +216,8 @@ def targets_remove(app: AppContext, name) -> None:
 # ---- publish --------------------------------------------------------------------------
 
 
-@click.command()
-@click.argument("entry_id", type=int)
+@click.command(cls=CheckedCommand)
+@click.argument("entry_id", type=ID)
 @click.option("--to", "names", multiple=True, required=True, help="Target name; repeat for more.")
 @click.option("--draft", is_flag=True, help="Save as a draft where the target has drafts.")
 @click.option("--dry-run", is_flag=True, help="Show exactly what would be sent; send nothing.")
@@ -253,13 +271,13 @@ def publish(app: AppContext, entry_id, names, draft, dry_run, as_new, as_json) -
         raise click.exceptions.Exit(1)
 
 
-@click.group()
+@click.group(cls=CheckedGroup)
 def publications() -> None:
     """The publish log: where entries went, when, and what was sent."""
 
 
 @publications.command("list")
-@click.argument("entry_id", type=int, required=False)
+@click.argument("entry_id", type=ID, required=False)
 @json_option()
 @pass_app
 def publications_list(app: AppContext, entry_id, as_json) -> None:
@@ -279,8 +297,8 @@ def _publication_line(p: Publication) -> str:
 # ---- LinkedIn, export, secrets ------------------------------------------------------------
 
 
-@click.command()
-@click.argument("entry_id", type=int)
+@click.command(cls=CheckedCommand)
+@click.argument("entry_id", type=ID)
 @json_option("Print JSON: {text, share_url}.")
 @pass_app
 def linkedin(app: AppContext, entry_id, as_json) -> None:
@@ -293,13 +311,13 @@ def linkedin(app: AppContext, entry_id, as_json) -> None:
     click.echo(f"\nPaste it at: {share.url}", err=True)
 
 
-@click.command("export")
-@click.argument("entry_id", type=int)
+@click.command("export", cls=CheckedCommand)
+@click.argument("entry_id", type=ID)
 @click.option("--format", "fmt", required=True, type=click.Choice(["md", "html", "pdf", "eml"]))
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=str),
+    type=PathType(dir_okay=False, path_type=str),
     help="File to write ('-' for standard output; default: DAY-TITLE.EXT here).",
 )
 @pass_app
@@ -315,10 +333,10 @@ def export(app: AppContext, entry_id, fmt, output) -> None:
         return
     path = Path(output) if output else Path.cwd() / core_export.default_filename(entry, fmt)
     core_export.export_entry(entry, fmt, path, pdf_writer=qt_pdf_writer)
-    click.echo(str(path))
+    click.echo(os.fsencode(path))  # the name's own bytes, even if they are not UTF-8
 
 
-@click.group()
+@click.group(cls=CheckedGroup)
 def secrets() -> None:
     """Where passwords and tokens are kept: the system keyring, or a file you encrypt."""
 
@@ -349,7 +367,7 @@ def secrets_use_file(app: AppContext) -> None:
     s.use_file(_passphrase(confirm=not s.file.exists()))
     click.echo(
         f"Secrets are now kept in {s.describe()}. Add your targets' secrets again with "
-        "'pkm targets add NAME … --secret-stdin'; pkm asks for the passphrase (or reads "
+        "'pkm targets add NAME … --replace --secret-stdin'; pkm asks for the passphrase (or reads "
         "PKM_SECRETS_PASSPHRASE) when it needs them."
     )
 

@@ -8,7 +8,15 @@ import sys
 
 import click
 
-from pkm.cli.context import AppContext, echo_json, json_option, pass_app
+from pkm.cli.context import (
+    AppContext,
+    CheckedCommand,
+    CheckedGroup,
+    CountType,
+    echo_json,
+    json_option,
+    pass_app,
+)
 from pkm.core.indexing import split_key
 
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -26,8 +34,17 @@ def _progress_printer():
     return show
 
 
+def _say_notice(app: AppContext) -> None:
+    """What the index healed on its own (a file where its folder belongs), once, on stderr."""
+    index = app.ws.search.index
+    if index.notice:
+        click.echo(f"pkm: {index.notice}", err=True)
+        index.notice = None
+
+
 def ensure_index(app: AppContext) -> None:
     search = app.ws.search
+    _say_notice(app)
     if search.needs_rebuild():
         search.rebuild(progress=_progress_printer())
         if sys.stderr.isatty():
@@ -35,9 +52,9 @@ def ensure_index(app: AppContext) -> None:
     search.sync()
 
 
-@click.command()
+@click.command(cls=CheckedCommand)
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--limit", type=CountType(1, 1000), default=20, show_default=True)
 @click.option("--newest", is_flag=True, help="Newest first instead of best match first.")
 @json_option()
 @pass_app
@@ -70,7 +87,7 @@ def search(app: AppContext, query, limit, newest, as_json) -> None:
             click.echo(f"        {plain}")
 
 
-@click.group()
+@click.group(cls=CheckedGroup)
 def index() -> None:
     """The search index (derived from the database; safe to rebuild)."""
 
@@ -88,7 +105,13 @@ def rebuild(app: AppContext) -> None:
 @index.command()
 @pass_app
 def status(app: AppContext) -> None:
-    """Whether the index is up to date."""
+    """Whether the index is up to date (it is rebuilt by 'pkm search' or 'pkm index rebuild')."""
     s = app.ws.search
-    state = "needs a rebuild" if s.needs_rebuild() else "ready"
-    click.echo(f"Index {state}; {s.pending()} changes waiting; {s.total_docs()} documents.")
+    _say_notice(app)
+    if not s.needs_rebuild():
+        state = "ready;"
+    elif reason := s.stale_reason():
+        state = f"stale: {reason}; 'pkm search' or 'pkm index rebuild' rebuilds it."
+    else:
+        state = "missing or incomplete; 'pkm search' or 'pkm index rebuild' builds it."
+    click.echo(f"Index {state} {s.pending()} changes waiting; {s.total_docs()} documents.")

@@ -4,15 +4,47 @@ Writers call `queue_index()` inside their transaction; `SearchService.sync()`
 drains the queue into the index afterwards. The queue is the contract that
 makes the index safe to delete or to fall behind after a crash: whatever is
 queued or missing is rebuilt from SQLite, the source of truth.
+
+Which index belongs to which database (issue 10). The queue only helps the
+index copy that drains it: an ``index/`` folder copied back from before some
+drains lacks what they applied, and a ``pkm.db`` restored or replaced under
+a newer index leaves hits for rows it never had. So the two are stamped:
+
+* The database's ``meta`` table (migration 5) holds ``db_id``, a random UUID
+  chosen once per database, and ``index_mark``, ``"<n>.<random>"``, replaced
+  by a new one (n + 1) every time an index copy drains queue rows or finishes
+  a rebuild, in the same transaction that deletes those rows.
+* After that transaction the index gets the same two values in its stamp
+  (``SearchIndex.write_stamp``, with Whoosh's commit generation).
+* An index is used only if its stamp has this ``db_id`` and this
+  ``index_mark`` and Whoosh's generation is still the stamped one; anything
+  else (no stamp, another database, an older or newer mark, an update
+  interrupted after Whoosh's commit) means a rebuild, and until then
+  searches find nothing rather than something false. ``stale_reason()`` says
+  which, for ``pkm index status``.
+
+Why a mark that changes per drain, and not a generation counted per queued
+change (the design first suggested): the queue keeps only the newest change
+of each key, so a lowest-generation-still-queued test cannot tell a change
+superseded in the queue (harmless) from one drained by another index copy
+(missing), and counters of two histories of one database (a restored backup
+that then went on) meet again; a random mark compared for equality has
+neither problem, and writers pay nothing for it (no UPDATE per queue call).
+Equal marks mean the index saw exactly the drains the database records:
+every change after them is still queued in this database, or not in it.
+
+The cost of being wrong the safe way: a crash between the two writes, or
+another process checking in that instant, costs a rebuild, never a lie.
 """
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pkm.core.db import Store
 
@@ -52,6 +84,12 @@ def split_key(key: str) -> tuple[str, int]:
     return prefix, int(num)
 
 
+def _mark_number(mark: object) -> int:
+    """The n of an ``"<n>.<random>"`` index mark (-1 if it is not one)."""
+    head = str(mark).partition(".")[0]
+    return int(head) if head.isdigit() and len(head) < 19 else -1
+
+
 class SearchService:
     """The workspace's search: the Whoosh index plus the sources it is derived from."""
 
@@ -70,11 +108,48 @@ class SearchService:
         if self._index is None:
             from pkm.core.search import SearchIndex
 
-            self._index = SearchIndex(self._dir)
+            self._index = SearchIndex(self._dir, stamp_check=self._stamp_problem)
         return self._index
 
     def needs_rebuild(self) -> bool:
         return self.index.needs_rebuild()
+
+    def stale_reason(self) -> str | None:
+        """Why the index on disk is not used although it is complete (then it
+        needs a rebuild), or None."""
+        return self.index.stale_reason()
+
+    # -- the stamp (module docstring) ---------------------------------------
+
+    def _meta(self) -> dict[str, str]:
+        rows = self._store.query("SELECT key, value FROM meta WHERE key IN ('db_id', 'index_mark')")
+        return {r["key"]: r["value"] for r in rows}
+
+    def _stamp_problem(self, stamp: Mapping[str, Any] | None) -> str | None:
+        if stamp is None:
+            return "it does not say which database it was built for"
+        meta = self._meta()
+        if stamp.get("db_id") != meta.get("db_id"):
+            return "it was built for another database"
+        mine, theirs = stamp.get("index_mark"), meta.get("index_mark")
+        if mine == theirs:
+            return None
+        if _mark_number(mine) > _mark_number(theirs):
+            return "it is newer than the database, as if pkm.db was restored from a backup"
+        return "it is older than the database, as if the index folder was restored from a copy"
+
+    def _new_mark(self, conn: sqlite3.Connection) -> dict[str, str]:
+        """Inside the transaction that deletes drained queue rows: a new index
+        mark; returns the stamp the index gets once that transaction commits."""
+        row = conn.execute("SELECT value FROM meta WHERE key = 'index_mark'").fetchone()
+        mark = f"{max(_mark_number(row[0] if row else None), 0) + 1}.{secrets.token_hex(8)}"
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('index_mark', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (mark,),
+        )
+        db_id = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
+        return {"db_id": db_id[0] if db_id else "", "index_mark": mark}
 
     def pending(self) -> int:
         return int(self._store.scalar("SELECT COUNT(*) FROM index_queue"))
@@ -98,9 +173,11 @@ class SearchService:
             n = self.index.rebuild(
                 docs(), total=self.total_docs(), progress=progress, cancel=cancel
             )
-            if not self.index.needs_rebuild():
+            if self.index.is_built():
                 with self._store.transaction() as conn:
                     conn.execute("DELETE FROM index_queue WHERE seq <= ?", (high,))
+                    stamp = self._new_mark(conn)
+                self.index.write_stamp(stamp)
             return n
 
     def sync(
@@ -123,12 +200,15 @@ class SearchService:
                 )
                 if not rows:
                     return done
-                self._apply([r["key"] for r in rows])
+                if not self._apply([r["key"] for r in rows]):
+                    return done  # it needs a rebuild after all: the rows stay queued
                 with self._store.transaction() as conn:
                     conn.executemany(
                         "DELETE FROM index_queue WHERE key = ? AND seq = ?",
                         [(r["key"], r["seq"]) for r in rows],
                     )
+                    stamp = self._new_mark(conn)
+                self.index.write_stamp(stamp)
                 done += len(rows)
                 if between_batches is not None:
                     between_batches()
@@ -146,7 +226,7 @@ class SearchService:
         self._lock.release()
         return self.sync(rebuild_if_needed=False, between_batches=between_batches)
 
-    def _apply(self, keys: list[str]) -> None:
+    def _apply(self, keys: list[str]) -> bool:
         wanted: dict[str, list[int]] = {}
         for key in keys:
             prefix, num = split_key(key)
@@ -161,7 +241,7 @@ class SearchService:
                     gone.append(f"{prefix}:{i}")
                 else:
                     docs.append(doc)
-        self.index.update(docs, delete_keys=gone)
+        return self.index.update(docs, delete_keys=gone)
 
     def fetch_text(self, keys: Sequence[str]) -> dict[str, str]:
         wanted: dict[str, list[int]] = {}

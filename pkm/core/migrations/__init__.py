@@ -19,6 +19,7 @@ _MODULES = [
     "m0002_index_queue",
     "m0003_feeds",
     "m0004_publish",
+    "m0005_index_stamp",
     "m0006_entry_ids",
 ]
 

@@ -2,7 +2,10 @@
 
 Adding a target under an existing name updates it in place (same id), so its
 publish log survives a changed password or URL and a re-publish still
-updates the same posts. The `cache` column keeps what discovery found (the
+updates the same posts. The command line does that only when asked
+(`pkm targets add NAME … --replace`, see `refuse_existing`): a name typed
+again by mistake must not overwrite a target and its secret; the window's
+target dialog edits a target it shows, so it asks nothing. The `cache` column keeps what discovery found (the
 API root, an instance's length limit), so previews work offline.
 """
 
@@ -83,6 +86,15 @@ class TargetStore:
     def find(self, name: str) -> TargetConfig | None:
         row = self._store.one("SELECT * FROM publish_targets WHERE name = ?", (name.strip(),))
         return _config(row) if row else None
+
+    def refuse_existing(self, name: str) -> None:
+        """BadInput if a target has this name (the CLI's check without --replace)."""
+        found = self.find(check_name(name))
+        if found is not None:
+            raise BadInput(
+                f"A target called {found.name} exists; add --replace to replace it "
+                "(with --secret-stdin, its secret too)."
+            )
 
     def get(self, name: str) -> TargetConfig:
         found = self.find(name)

@@ -27,6 +27,10 @@ query engine; here ``SearchIndex``.
 from __future__ import annotations
 
 import contextlib
+import errno
+import json
+import logging
+import os
 import pathlib
 import shutil
 import threading
@@ -37,6 +41,7 @@ from itertools import islice, repeat
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.index import LockError
 
 from pkm.core.errors import StorageError
 from pkm.core.search import query as q
@@ -56,8 +61,16 @@ from pkm.core.search.snippets import make_snippet
 
 VERSION_FILE = "pkm-index-version"
 COMMON_FILE = "pkm-index-common"
+#: What the index was last made consistent with (see ``SearchIndex.write_stamp``).
+STAMP_FILE = "pkm-index-stamp.json"
 #: Name prefixes of the files a rebuild may delete (Whoosh's and ours).
-OWN_FILES = ("MAIN_", "_MAIN_", VERSION_FILE, COMMON_FILE)
+OWN_FILES = ("MAIN_", "_MAIN_", VERSION_FILE, COMMON_FILE, STAMP_FILE)
+
+log = logging.getLogger("pkm.search")
+
+#: ``stamp_check(stamp)``: None if the index belongs where it is, else why not.
+StampCheck = Callable[[Mapping[str, Any] | None], str | None]
+
 #: Docs sampled at rebuild to choose the common words (see ``schema.pairs``).
 SAMPLE = 2000
 
@@ -89,17 +102,81 @@ class SearchIndex:
 
     One writer at a time (guaranteed by the caller); ``search`` may run on
     another thread and is serialised with a lock around the shared searcher.
+
+    With ``stamp_check`` (what ``pkm.core.indexing.SearchService`` passes), a
+    complete index is used only if its stamp (``write_stamp``) says it was
+    made from the database it is used with, and Whoosh's commit generation
+    still equals the one stamped: an update interrupted between Whoosh's
+    commit and the stamp leaves them different. Otherwise it needs a rebuild,
+    and searches find nothing rather than what another database held. A
+    standalone index (tests, benchmarks) has no stamp_check and no stamp.
+
+    The folder is created if missing; if a file (or a dangling link) is in
+    its place, that is moved aside to ``<name>.was-a-file[-N]`` (nothing is
+    deleted) and logged, and ``notice`` says so. A folder that cannot be
+    written raises StorageError, with what to do, when it is written to.
     """
 
-    def __init__(self, path: pathlib.Path) -> None:
+    def __init__(self, path: pathlib.Path, stamp_check: StampCheck | None = None) -> None:
         self.path = pathlib.Path(path)
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.notice: str | None = None
+        self._stamp_check = stamp_check
+        self._prepare_folder()
         self._lock = threading.RLock()
         self._ix: Any = None
         self._searcher: Any = None
         self._common: frozenset[str] | None = None
         self._cache = SegmentCache(self.path)
         self._building = False
+        self._stale: str | None = None  # why the complete index on disk is not used
+
+    # -- the folder --------------------------------------------------------
+
+    def _prepare_folder(self) -> None:
+        path = self.path
+        if path.is_dir():
+            return
+        try:
+            if path.exists() or path.is_symlink():
+                aside = path.with_name(f"{path.name}.was-a-file")
+                n = 1
+                while aside.exists() or aside.is_symlink():
+                    n += 1
+                    aside = path.with_name(f"{path.name}.was-a-file-{n}")
+                path.rename(aside)
+                self.notice = (
+                    f"The search index folder {path} was a file; it was moved to {aside} "
+                    "and the index will be rebuilt."
+                )
+                log.warning("%s", self.notice)
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._write_error(exc, "create") from exc
+
+    def _write_error(self, exc: BaseException, doing: str = "write") -> StorageError:
+        """One line for a failed write: what happened and what to do."""
+        if isinstance(exc, LockError):
+            return StorageError(
+                f"The search index in {self.path} is being written by another pkm; "
+                "try again when it has finished."
+            )
+        code = getattr(exc, "errno", None)
+        if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+            why = "read-only file system" if code == errno.EROFS else "permission denied"
+            return StorageError(
+                f"Cannot {doing} the search index in {self.path} ({why}); make that folder "
+                "writable, or delete it so pkm rebuilds it. Your notes are not affected."
+            )
+        if code == errno.ENOSPC:
+            return StorageError(
+                f"Cannot {doing} the search index in {self.path}: the disk is full. "
+                "Free some space and run 'pkm index rebuild'. Your notes are not affected."
+            )
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        return StorageError(
+            f"Cannot {doing} the search index in {self.path}: {reason}. "
+            "Delete that folder so pkm rebuilds it. Your notes are not affected."
+        )
 
     # -- state -------------------------------------------------------------
 
@@ -119,24 +196,69 @@ class SearchIndex:
         except Exception:
             return None
 
+    def read_stamp(self) -> dict[str, Any] | None:
+        """The stamp on disk, or None if there is none (or it cannot be read)."""
+        try:
+            data = json.loads((self.path / STAMP_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _check_stamp(self, ix: Any) -> str | None:
+        """Why the complete index ``ix`` must not be used, or None."""
+        if self._stamp_check is None:
+            return None
+        stamp = self.read_stamp()
+        if stamp is not None:
+            if stamp.get("index_version") != INDEX_VERSION:
+                stamp = None
+            elif stamp.get("whoosh_generation") != ix.latest_generation():
+                return "an update of it was interrupted"
+        return self._stamp_check(stamp)
+
+    def stale_reason(self) -> str | None:
+        """Why a complete index on disk is not used (needs_rebuild() is then True)."""
+        self.needs_rebuild()
+        return self._stale
+
+    def is_built(self) -> bool:
+        """True if a complete index of this INDEX_VERSION is on disk, stamped or not."""
+        with self._lock:
+            if self._building:
+                return False
+            if self._ix is not None:
+                return True
+        return self._read_state() is not None
+
     def needs_rebuild(self) -> bool:
-        """True if there is no usable index of this INDEX_VERSION."""
+        """True if there is no usable index: none of this INDEX_VERSION, or a stale one."""
         with self._lock:
             if self._building:
                 return True
             if self._ix is not None:
                 return False
-        return self._read_state() is None
+            return not self._open_ix()
+
+    def _open_ix(self) -> bool:
+        """Open the index if it is complete, current and belongs here (lock held)."""
+        state = self._read_state()
+        if state is None:
+            self._stale = None
+            return False
+        reason = self._check_stamp(state[0])
+        if reason is not None:
+            self._stale = reason
+            return False
+        self._stale = None
+        self._ix, self._common = state
+        return True
 
     def _open(self) -> bool:
         """Open the index and a searcher if needed (lock held)."""
         if self._building:
             return False
-        if self._ix is None:
-            state = self._read_state()
-            if state is None:
-                return False
-            self._ix, self._common = state
+        if self._ix is None and not self._open_ix():
+            return False
         # Not ``searcher.refresh()``: in whoosh-reloaded 2.7.5 it reuses readers
         # by segment, so it misses deletions and keeps merged-away segments.
         # A new searcher costs ~1 ms; decoded postings survive in the cache.
@@ -163,9 +285,8 @@ class SearchIndex:
     def close(self) -> None:
         """Release open files (the index stays on disk)."""
         with self._lock:
-            self._close_searcher()
-            self._ix = None
-            self._cache.clear()
+            self._forget()
+            self._stale = None
 
     # -- writing -----------------------------------------------------------
 
@@ -179,55 +300,109 @@ class SearchIndex:
         """Wipe the index and build it from ``docs``; returns the number indexed.
 
         The version file is written last, so a crash or ``cancel()`` returning
-        True leaves ``needs_rebuild()`` True (and the index empty).
+        True leaves ``needs_rebuild()`` True (and the index empty). With a
+        stamp_check the new index is used once ``write_stamp`` is called.
         """
         with self._lock:
             self._building = True
             self._close_searcher()
             self._ix = None
+            self._stale = None
             self._cache.clear()
         try:
-            (self.path / VERSION_FILE).unlink(missing_ok=True)
-            for child in self.path.iterdir():  # only our files: the folder may hold others
-                if child.is_file() and child.name.startswith(OWN_FILES):
-                    child.unlink(missing_ok=True)
-                elif child.is_dir() and child.name == "MAIN.tmp":  # a crashed writer's
-                    shutil.rmtree(child, ignore_errors=True)
-            ix = whoosh_index.create_in(str(self.path), build_schema())
-            it = iter(docs)
-            sample = list(islice(it, SAMPLE))
-            analyses = [analyze_doc(d) for d in sample]  # analysed once, used twice
-            common = common_stems(analyses)
-            (self.path / COMMON_FILE).write_text("\n".join(sorted(common)), encoding="utf-8")
-            with Builder(ix, common, total, progress, cancel) as builder:
-                done = builder.add_all(zip(sample, analyses, strict=True))
-                del sample, analyses  # not kept for the rest of the build
-                if not (done and builder.add_all(zip(it, repeat(None)))):
-                    return builder.count
-                count = builder.finish()
-            (self.path / VERSION_FILE).write_text(f"{INDEX_VERSION}\n", encoding="utf-8")
-            return count
+            return self._rebuild(docs, total, progress, cancel)
+        except (OSError, LockError) as exc:
+            raise self._write_error(exc, "rebuild") from exc
         finally:
             with self._lock:
                 self._building = False
 
-    def update(self, docs: Iterable[IndexDoc] = (), delete_keys: Iterable[str] = ()) -> None:
+    def _rebuild(
+        self,
+        docs: Iterable[IndexDoc],
+        total: int | None,
+        progress: Callable[[int, int | None], None] | None,
+        cancel: Callable[[], bool] | None,
+    ) -> int:
+        self._prepare_folder()  # it may have been removed, or replaced by a file, since
+        (self.path / VERSION_FILE).unlink(missing_ok=True)
+        (self.path / STAMP_FILE).unlink(missing_ok=True)
+        for child in self.path.iterdir():  # only our files: the folder may hold others
+            if child.is_file() and child.name.startswith(OWN_FILES):
+                child.unlink(missing_ok=True)
+            elif child.is_dir() and child.name == "MAIN.tmp":  # a crashed writer's
+                shutil.rmtree(child, ignore_errors=True)
+        ix = whoosh_index.create_in(str(self.path), build_schema())
+        it = iter(docs)
+        sample = list(islice(it, SAMPLE))
+        analyses = [analyze_doc(d) for d in sample]  # analysed once, used twice
+        common = common_stems(analyses)
+        (self.path / COMMON_FILE).write_text("\n".join(sorted(common)), encoding="utf-8")
+        with Builder(ix, common, total, progress, cancel) as builder:
+            done = builder.add_all(zip(sample, analyses, strict=True))
+            del sample, analyses  # not kept for the rest of the build
+            if not (done and builder.add_all(zip(it, repeat(None)))):
+                return builder.count
+            count = builder.finish()
+        (self.path / VERSION_FILE).write_text(f"{INDEX_VERSION}\n", encoding="utf-8")
+        return count
+
+    def write_stamp(self, values: Mapping[str, Any]) -> None:
+        """Record ``values`` (what the index is now consistent with) beside the
+        index, with INDEX_VERSION and Whoosh's current commit generation.
+
+        Written atomically (temp file + rename) but not fsynced: a stamp lost
+        in a power cut only costs a rebuild. Afterwards the index is opened
+        again and checked, so a stamp that does not satisfy the stamp_check
+        leaves it unused.
+        """
+        with self._lock:
+            state = (self._ix, self._common) if self._ix is not None else self._read_state()
+            if state is None:
+                raise StorageError(f"There is no complete search index in {self.path} to stamp.")
+            data = {
+                **values,
+                "index_version": INDEX_VERSION,
+                "whoosh_generation": state[0].latest_generation(),
+            }
+            tmp = self.path / f"{STAMP_FILE}.tmp"
+            try:
+                tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+                os.replace(tmp, self.path / STAMP_FILE)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                self._forget()
+                raise self._write_error(exc) from exc
+            if self._ix is None:
+                self._open_ix()
+
+    def _forget(self) -> None:
+        """Drop the open index (lock held): the next use opens and checks it again."""
+        self._close_searcher()
+        self._ix = None
+        self._cache.clear()
+
+    def update(self, docs: Iterable[IndexDoc] = (), delete_keys: Iterable[str] = ()) -> bool:
         """Add or replace ``docs`` and delete ``delete_keys``, in one commit.
 
         Writes a small segment with the bulk writer; small segments are merged
         now and then (Whoosh's MERGE_SMALL policy, our fast merge); big ones
         are left alone, so this stays fast. Deletions apply before additions.
-        Does nothing if the index needs a rebuild: the rebuild reads
-        everything from SQLite anyway.
+        Does nothing and returns False if the index needs a rebuild: the
+        rebuild reads everything from SQLite anyway. A write that fails on
+        the file system raises StorageError (one line, what to do).
         """
         with self._lock:
             if not self._open():
-                return
+                return False
             ix, common = self._ix, self._common
         assert common is not None
         latest = {d.key: d for d in docs}  # the same key twice: the last one wins
         try:  # a compound segment: one file per small segment, not a dozen
             writer = _BulkWriter(ix, compound=True)
+        except (OSError, LockError) as e:
+            raise self._write_error(e) from e
         except Exception as e:
             raise StorageError(f"Cannot write the search index in {self.path}: {e}.") from e
         try:
@@ -236,10 +411,13 @@ class SearchIndex:
             for doc in latest.values():
                 writer.update_document(**doc_fields(doc, common))
             writer.commit()
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(Exception):
                 writer.cancel()
+            if isinstance(exc, OSError):
+                raise self._write_error(exc) from exc
             raise
+        return True
 
     # -- reading -----------------------------------------------------------
 

@@ -46,11 +46,15 @@ from zlib import crc32
 from whoosh import columns, fields, formats
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
 
+from pkm.core.search import whoosh_version
 from pkm.core.search.stemming import stem as _porter_stem
 
-#: Bump when the schema or the analysis changes: a different number on disk
-#: means the index must be rebuilt from SQLite.
-INDEX_VERSION = 1
+#: Bump when the schema or the analysis changes.
+FORMAT = 1
+#: Written beside the index at rebuild: anything else on disk means the index
+#: must be rebuilt from SQLite. The Whoosh release is part of it because the
+#: engine writes Whoosh's format itself (``whoosh_version.py``).
+INDEX_VERSION = f"{FORMAT}+{whoosh_version.DISTRIBUTION}-{whoosh_version.VERSION_TEXT}"
 
 #: Longest prefix indexed as an n-gram (see module docstring).
 PREFIX_MAX = 3
@@ -446,7 +450,7 @@ class KeywordsField(fields.FieldType):
 
 
 def build_schema() -> fields.Schema:
-    """The schema; changing it (or the analysis) requires bumping INDEX_VERSION."""
+    """The schema; changing it (or the analysis) requires bumping FORMAT."""
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
         kinds=KeywordsField(stored=True),

@@ -1,0 +1,43 @@
+"""`pkm targets add` never overwrites a target by accident: re-adding a name asks for --replace."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli_helpers import run_cli
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys, tmp_path):
+    home = str(tmp_path / "cli-home")
+
+    def run(*args, stdin=None):
+        return run_cli(monkeypatch, capsys, "--home", home, *args, stdin=stdin)
+
+    return run
+
+
+def test_re_adding_a_name_asks_for_replace_and_changes_nothing(cli, tmp_path, memory_keyring):
+    first, second = tmp_path / "site-a", tmp_path / "site-b"
+    assert cli("targets", "add", "site", "--kind", "folder", "--url", str(first)).code == 0
+    r = cli("targets", "add", "Site", "--kind", "folder", "--url", str(second))
+    assert r.code == 1
+    assert r.err == (
+        "pkm: A target called site exists; add --replace to replace it "
+        "(with --secret-stdin, its secret too).\n"
+    )
+    assert cli("targets", "list", "--json").json()[0]["url"] == str(first)
+
+
+def test_replace_replaces_settings_and_secret(cli, memory_keyring):
+    add = ("targets", "add", "team", "--kind", "slack", "--secret-stdin")
+    hook = "https://hooks.slack.com/services/T000/B000/"
+    assert cli(*add, stdin=hook + "first").code == 0, "setup"
+    refused = cli(*add, stdin=hook + "second")
+    assert refused.code == 1 and "add --replace" in refused.err
+    assert hook + "first" in memory_keyring.values()
+    replaced = cli(*add, "--replace", stdin=hook + "second")
+    assert replaced.code == 0, replaced.err
+    assert hook + "second" in memory_keyring.values()
+    assert hook + "first" not in memory_keyring.values()
+    assert len(cli("targets", "list", "--json").json()) == 1
