@@ -41,3 +41,16 @@ def test_replace_replaces_settings_and_secret(cli, memory_keyring):
     assert hook + "second" in memory_keyring.values()
     assert hook + "first" not in memory_keyring.values()
     assert len(cli("targets", "list", "--json").json()) == 1
+
+
+def test_advice_to_add_an_existing_target_again_says_replace():
+    """Adapters tell the user to run 'targets add' again for a target that exists:
+    that command is refused without --replace, so the advice must include it."""
+    import re
+    from pathlib import Path
+
+    import pkm.core.publish as publish
+
+    for path in Path(publish.__file__).parent.glob("*.py"):
+        for advice in re.findall(r"pkm targets add[^']*--secret-stdin[^']*'", path.read_text()):
+            assert "--replace" in advice, (path.name, advice)

@@ -153,7 +153,7 @@ class EmailAdapter(Adapter):
             raise TargetAuthError(
                 f"{self.where} refused the login for user '{self.config.user}' ({exc.smtp_code}). "
                 "Check the password (many providers need an app password) and run "
-                "'pkm targets add NAME --kind email … --secret-stdin' again.",
+                "'pkm targets add NAME --kind email … --secret-stdin --replace' again.",
                 status=exc.smtp_code,
             ) from None
         except (ssl.SSLError, ssl.CertificateError):

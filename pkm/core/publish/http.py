@@ -223,7 +223,7 @@ def raise_for_status(
             + hints.get(
                 401,
                 "Check the user name and secret, then add the target again "
-                "with 'pkm targets add … --secret-stdin'.",
+                "with 'pkm targets add … --secret-stdin --replace'.",
             ),
             status=s,
         )

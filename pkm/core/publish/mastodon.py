@@ -34,7 +34,7 @@ VISIBILITIES = ("public", "unlisted", "private", "direct")
 
 NEW_TOKEN = (
     "Create a new access token with the write:statuses scope (Preferences → Development → "
-    "New application) and run 'pkm targets add NAME --kind mastodon --secret-stdin' again."
+    "New application) and run 'pkm targets add NAME --kind mastodon --secret-stdin --replace' again."
 )
 
 

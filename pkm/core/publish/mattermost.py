@@ -17,7 +17,7 @@ MAX_CHARS = 16_383
 
 NEW_WEBHOOK = (
     "Create a new incoming webhook (Integrations → Incoming Webhooks) and run "
-    "'pkm targets add NAME --kind mattermost --secret-stdin' again."
+    "'pkm targets add NAME --kind mattermost --secret-stdin --replace' again."
 )
 
 

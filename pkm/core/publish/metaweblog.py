@@ -191,7 +191,7 @@ class MetaWeblogAdapter(Adapter):
             return TargetAuthError(
                 f"{self.where} refused the user name or password for '{self.config.user}' "
                 f"({code}: {text}). For WordPress use an application password (Users → Profile); "
-                "then run 'pkm targets add … --secret-stdin' again.",
+                "then run 'pkm targets add … --secret-stdin --replace' again.",
                 status=code if isinstance(code, int) else None,
             )
         if gone is not None and (

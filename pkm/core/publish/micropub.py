@@ -36,7 +36,7 @@ from pkm.core.publish.render import html_to_text
 
 NEW_TOKEN = (
     "Sign in to your site's token endpoint (IndieAuth) for a new token with the create and "
-    "update scopes, and run 'pkm targets add NAME --kind micropub --secret-stdin' again."
+    "update scopes, and run 'pkm targets add NAME --kind micropub --secret-stdin --replace' again."
 )
 
 

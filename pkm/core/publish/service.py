@@ -154,7 +154,7 @@ class Publishing:
         if secret is None and required and cls.requires_secret(target.user):
             raise SecretMissing(
                 f"No {cls.secret_label} is stored for the target '{target.name}'. Run "
-                f"'pkm targets add {target.name} --kind {target.kind} … --secret-stdin' to give it."
+                f"'pkm targets add {target.name} --kind {target.kind} … --secret-stdin --replace' to give it."
             )
         return secret
 

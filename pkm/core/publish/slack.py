@@ -20,7 +20,7 @@ HEADER = 150
 
 NEW_WEBHOOK = (
     "Create a new incoming webhook for the channel (Slack app settings → Incoming Webhooks) "
-    "and run 'pkm targets add NAME --kind slack --secret-stdin' again."
+    "and run 'pkm targets add NAME --kind slack --secret-stdin --replace' again."
 )
 
 

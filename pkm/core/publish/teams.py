@@ -21,7 +21,7 @@ CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 NEW_FLOW = (
     "In Teams, open the channel's Workflows, check that the 'webhook request' flow is on "
-    "(or create it again) and run 'pkm targets add NAME --kind teams --secret-stdin' with its URL."
+    "(or create it again) and run 'pkm targets add NAME --kind teams --secret-stdin --replace' with its URL."
 )
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")

@@ -19,7 +19,7 @@ DEFAULT_URL = "https://www.yammer.com"
 
 NEW_TOKEN = (
     "Create a new access token for your Viva Engage app and run "
-    "'pkm targets add NAME --kind viva-engage --option group_id=… --secret-stdin' again."
+    "'pkm targets add NAME --kind viva-engage --option group_id=… --secret-stdin --replace' again."
 )
 
 

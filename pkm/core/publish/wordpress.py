@@ -273,7 +273,7 @@ class WordPressAdapter(Adapter):
         user, url = self.config.user, self.config.url
         again = (
             f"run 'pkm targets add {self.config.name} --kind wordpress --url {url} "
-            f"--user {shlex.quote(user)} --secret-stdin' again"
+            f"--user {shlex.quote(user)} --secret-stdin --replace' again"
         )
         try:
             code = str((reply.json(self.where) or {}).get("code", ""))
