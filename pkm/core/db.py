@@ -92,16 +92,26 @@ def damaged_message(path: Path, detail: str) -> str:
 IN_CHUNK = 500  # ids per "IN (...)": SQLite limits the parameters of one statement
 
 
+def chunks(values: Sequence[V], size: int = IN_CHUNK) -> Iterator[list[V]]:
+    """``values`` IN_CHUNK at a time (for ``IN (…)`` queries and chunked writes)."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def marks(n: int) -> str:
+    """``?,?,…`` for n parameters."""
+    return ",".join("?" * n)
+
+
 def in_chunks(values: Sequence[V], size: int = IN_CHUNK) -> Iterator[tuple[str, tuple[V, ...]]]:
-    """``("(?,?,…)", values)`` for each chunk: one query per chunk instead of one per id.
+    """``("(?,?,…)", values)`` for each chunk: one query per chunk instead of one per id::
 
     for marks, part in in_chunks(ids):
         store.query(f"SELECT … WHERE id IN {marks}", part)
     """
-    values = list(values)
-    for start in range(0, len(values), size):
-        part = tuple(values[start : start + size])
-        yield "(" + ",".join("?" * len(part)) + ")", part
+    for part in chunks(values, size):
+        yield f"({marks(len(part))})", tuple(part)
 
 
 class Store:

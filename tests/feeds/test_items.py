@@ -222,3 +222,13 @@ def test_clipping_never_turns_feed_text_into_html(server, feeds, ws):
     shown = html.unescape(re.sub(r"<[^>]+>", "", render(md)))
     assert "<h1>Big</h1>" in shown and '<img src="file:///etc/x.png">' in shown
     assert "<script>alert(1)</script>" in shown
+
+
+def test_since_lists_and_counts_what_arrived_after_a_moment(feeds, leadership):
+    """The "Today" view is one query (sort_at >= midnight), not paging through all."""
+    items = feeds.items()
+    cut = items[1].sort_at
+    newer = [i.id for i in items if i.sort_at >= cut]
+    assert [i.id for i in feeds.items(since=cut)] == newer
+    assert feeds.count_items(since=cut, unread=True) == len(newer)
+    assert feeds.items(since="9999-01-01") == []

@@ -11,10 +11,10 @@ indexed twice.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pkm.core.db import Store
+from pkm.core.db import Store, chunks, marks
 from pkm.core.errors import NotFound
 from pkm.core.feeds.model import Item, ParsedItem
 from pkm.core.feeds.rules import RuleSet
@@ -22,7 +22,6 @@ from pkm.core.feeds.sanitize import excerpt
 from pkm.core.feeds.urls import item_key
 from pkm.core.indexing import queue_index
 
-CHUNK = 500
 LIST_COLUMNS = """i.id, i.feed_id, i.feed_title, i.title, i.url, i.author, i.published,
     i.sort_at, i.read, i.starred, i.dup_of, i.first_seen, i.updated_at,
     substr(i.text, 1, 600) AS head"""
@@ -30,15 +29,6 @@ LIST_COLUMNS = """i.id, i.feed_id, i.feed_title, i.title, i.url, i.author, i.pub
 
 def item_key_of(item_id: int) -> str:
     return f"item:{item_id}"
-
-
-def chunks(values: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 # ---- reading -----------------------------------------------------------------------
@@ -53,6 +43,7 @@ class ItemFilter:
     unread: bool = False
     starred: bool = False
     tag: str | None = None
+    since: str | None = None  # ISO UTC: sort_at at or after it (the "Today" view)
 
     def where(self) -> tuple[str, list]:
         clauses, params = [], []
@@ -72,6 +63,9 @@ class ItemFilter:
         if self.tag:
             clauses.append("i.id IN (SELECT item_id FROM item_tags WHERE tag = ?)")
             params.append(self.tag)
+        if self.since:
+            clauses.append("i.sort_at >= ?")
+            params.append(self.since)
         return " AND ".join(clauses) or "1", params
 
 

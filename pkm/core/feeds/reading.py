@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from pkm.core.changes import Change
 from pkm.core.clock import Clock, iso
-from pkm.core.db import Store
+from pkm.core.db import Store, chunks, marks
 from pkm.core.errors import BadInput
 from pkm.core.feeds import items as it
 from pkm.core.feeds import rules as rl
@@ -31,6 +31,7 @@ class ItemQuery(TypedDict, total=False):
     unread: bool
     starred: bool
     tag: str | None
+    since: str | None  # sort_at >= this ISO time ("Today": since local midnight)
 
 
 class Reading:
@@ -91,11 +92,11 @@ class Reading:
 
     def _feeds_of(self, item_ids: set[int]) -> set[int]:
         out: set[int] = set()
-        for part in it.chunks(sorted(item_ids)):
+        for part in chunks(sorted(item_ids)):
             out |= {
                 r[0]
                 for r in self._store.query(
-                    f"SELECT DISTINCT feed_id FROM items WHERE id IN ({it.marks(len(part))}) "
+                    f"SELECT DISTINCT feed_id FROM items WHERE id IN ({marks(len(part))}) "
                     "AND feed_id IS NOT NULL",
                     tuple(part),
                 )

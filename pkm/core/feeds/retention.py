@@ -11,7 +11,8 @@ import datetime as dt
 import sqlite3
 
 from pkm.core.clock import iso
-from pkm.core.feeds.items import chunks, item_key_of, marks
+from pkm.core.db import chunks, marks
+from pkm.core.feeds.items import item_key_of
 from pkm.core.indexing import queue_index
 
 DEFAULT_DAYS = 30

@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
-from pkm.core.db import Store
+from pkm.core.db import Store, in_chunks
 
 _COLUMNS = "id, title, text, feed_title, published, sort_at, updated_at, first_seen"
-BATCH = 500
 
 
 def _timestamp(text: str | None) -> float:
@@ -51,24 +50,18 @@ class ItemDocs:
 
     def _tags(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         out: dict[int, list[str]] = {}
-        for start in range(0, len(ids), BATCH):
-            part = list(ids[start : start + BATCH])
-            marks = ",".join("?" * len(part))
+        for marks, part in in_chunks(ids):
             for r in self._store.query(
-                f"SELECT item_id, tag FROM item_tags WHERE item_id IN ({marks}) ORDER BY tag",
-                tuple(part),
+                f"SELECT item_id, tag FROM item_tags WHERE item_id IN {marks} ORDER BY tag", part
             ):
                 out.setdefault(r["item_id"], []).append(r["tag"])
         return {k: tuple(v) for k, v in out.items()}
 
     def load(self, ids: Sequence[int]) -> dict[int, object]:
         out: dict[int, object] = {}
-        for start in range(0, len(ids), BATCH):
-            part = list(ids[start : start + BATCH])
-            marks = ",".join("?" * len(part))
+        for marks, part in in_chunks(ids):
             rows = self._store.query(
-                f"SELECT {_COLUMNS} FROM items WHERE id IN ({marks}) AND dup_of IS NULL",
-                tuple(part),
+                f"SELECT {_COLUMNS} FROM items WHERE id IN {marks} AND dup_of IS NULL", part
             )
             for doc, r in zip(self._docs(rows), rows, strict=True):
                 out[r["id"]] = doc
@@ -91,6 +84,8 @@ class ItemDocs:
         return int(self._store.scalar("SELECT COUNT(*) FROM items WHERE dup_of IS NULL"))
 
     def texts(self, ids: Sequence[int]) -> dict[int, str]:
-        marks = ",".join("?" * len(ids))
-        rows = self._store.query(f"SELECT id, text FROM items WHERE id IN ({marks})", tuple(ids))
-        return {r["id"]: r["text"] for r in rows}
+        return {
+            r["id"]: r["text"]
+            for marks, part in in_chunks(ids)
+            for r in self._store.query(f"SELECT id, text FROM items WHERE id IN {marks}", part)
+        }

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from pkm.core.changes import Change
 from pkm.core.clock import Clock, iso
-from pkm.core.db import Store
+from pkm.core.db import Store, chunks, marks
 from pkm.core.errors import BadInput
 from pkm.core.feeds import store as rows
-from pkm.core.feeds.items import chunks, item_key_of, marks, store_items
+from pkm.core.feeds.items import item_key_of, store_items
 from pkm.core.feeds.model import Feed, FeedResult, Folder, OpmlReport, RefreshReport, Subscribed
 from pkm.core.feeds.reading import Reading
 from pkm.core.feeds.retention import delete_items

@@ -30,7 +30,6 @@ from pkm.gui.tasks import Task, TaskContext
 Done = Callable[[Any], None] | None
 
 PAGE = 100  # items per page of the list: a screenful or three, never the whole archive
-SCAN = 500  # items per step when walking today's articles
 TODAY_CAP = 5000  # today's unread count stops there ("5000+" is enough to know)
 MAX_OPML = 10 * 1024 * 1024
 MAX_IMAGE_SIDE = 8000
@@ -59,8 +58,7 @@ class Page:
 def list_view(
     feeds: Any, view: View, unread_only: bool, offset: int, limit: int, today: str
 ) -> tuple[list[Item], bool]:
-    """One page of a view, newest first. "Today" is the head of the full list
-    (the core sorts by time), so it pages through that and stops at midnight."""
+    """One page of a view, newest first ("Today": since local midnight, one core query)."""
     unread = unread_only and view.filterable
     if view.kind == "unread":
         got = feeds.items(unread=True, limit=limit, offset=offset)
@@ -71,22 +69,12 @@ def list_view(
     elif view.kind == "feed":
         got = feeds.items(feed_id=view.id, unread=unread, limit=limit, offset=offset)
     else:
-        got = feeds.items(unread=unread, limit=limit, offset=offset)
-        kept = [i for i in got if i.sort_at >= today]
-        return kept, len(kept) < len(got) or len(got) < limit
+        got = feeds.items(unread=unread, since=today, limit=limit, offset=offset)
     return got, len(got) < limit
 
 
 def today_ids(feeds: Any, today: str, *, unread: bool, cap: int = TODAY_CAP) -> list[int]:
-    ids: list[int] = []
-    offset = 0
-    while len(ids) < cap:
-        items, done = list_view(feeds, View("today"), unread, offset, SCAN, today)
-        ids += [i.id for i in items]
-        offset += SCAN
-        if done:
-            break
-    return ids
+    return [i.id for i in feeds.items(unread=unread, since=today, limit=cap)]
 
 
 def decode_image(data: bytes, max_width: int) -> QImage:
@@ -136,7 +124,7 @@ class SeekOps:
                 feeds.list(),
                 feeds.folders(),
                 feeds.unread_total(),
-                len(today_ids(feeds, today, unread=True)),
+                min(feeds.count_items(unread=True, since=today), TODAY_CAP),
                 feeds.count_items(starred=True),
             )
 
