@@ -38,3 +38,7 @@ class DatabaseDamaged(StorageError):
 
 class StaleWrite(StorageError):
     """A write based on a version of the data that is no longer the stored one."""
+
+
+class IndexBusy(StorageError):
+    """Another process is writing the search index right now: try again in a moment."""

@@ -25,6 +25,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from pkm.core.changes import Change
+from pkm.core.errors import IndexBusy
 from pkm.core.journal import Entry, Revision, Streaks
 from pkm.core.journal.entries import SaveResult
 from pkm.core.watch import ExternalChanges
@@ -35,6 +36,7 @@ log = logging.getLogger("pkm.gui")
 
 Done = Callable[[Any], None] | None
 WATCH_MS = 1_000  # how soon the window notices a write by another process
+INDEX_RETRY_MS = 1_000  # the index was busy (another pkm writing it): sync again after this
 
 
 class EditSession:
@@ -162,9 +164,15 @@ class Operations(QObject):
         """
         try:
             self.ws.search.sync_if_idle(between_batches=self.tasks.let_quick_jobs_run)
+        except IndexBusy:
+            self.tasks.call_in_gui(self._sync_later)
         except Exception as exc:
             log.error("search index: %s", exc, exc_info=exc)
             self.tasks.call_in_gui(lambda: self._set_index_state("failed"))
+
+    def _sync_later(self) -> None:
+        """Another pkm (the CLI) is writing the index: the change stays queued; try again."""
+        QTimer.singleShot(INDEX_RETRY_MS, self, self.sync_index)
 
     def read(
         self, key: str, fn: Callable[[], Any], on_done: Done, *, owner: QObject | None = None, **kw
@@ -395,6 +403,9 @@ class Operations(QObject):
         )
 
     def _index_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, IndexBusy):
+            self._sync_later()
+            return
         log.error("search index: %s", exc, exc_info=exc)
         self._set_index_state("failed")
         self.tasks.failed.emit(exc)

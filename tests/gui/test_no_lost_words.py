@@ -188,3 +188,29 @@ def test_publish_log_writes_come_from_the_writer_thread(main_window, tmp_path):
     writer = o.window.tasks.writer.ident
     main = threading.get_ident()
     assert idents and {i for i in idents if i != main} == {writer}
+
+
+def test_an_index_busy_in_another_process_is_retried_not_failed(main_window, monkeypatch):
+    """The CLI holding Whoosh's write lock for a moment is not a broken index."""
+    from pkm.core.errors import IndexBusy
+
+    o = main_window
+    o.wait_idle()
+    search = o.ws.search
+    real = search.sync_if_idle
+    calls: list[int] = []
+
+    def busy_once(**kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise IndexBusy("being written by another pkm")
+        return real(**kw)
+
+    monkeypatch.setattr("pkm.gui.operations.INDEX_RETRY_MS", 50)
+    monkeypatch.setattr(search, "sync_if_idle", busy_once)
+    o.editor.text.insertPlainText(" #retrytag")
+    o.editor.flush()
+    o.qtbot.waitUntil(lambda: "#retrytag" in o.saved_body(o.editor.entry_id))
+    o.qtbot.waitUntil(lambda: search.pending() == 0, timeout=5000)
+    assert o.window.ops.index_status != "failed"
+    assert search.search("tag:retrytag").total == 1

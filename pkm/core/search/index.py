@@ -43,7 +43,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from pkm.core.errors import StorageError
+from pkm.core.errors import IndexBusy, StorageError
 from pkm.core.search import query as q
 from pkm.core.search.build import Builder
 from pkm.core.search.bulk import _BulkWriter
@@ -156,7 +156,7 @@ class SearchIndex:
     def _write_error(self, exc: BaseException, doing: str = "write") -> StorageError:
         """One line for a failed write: what happened and what to do."""
         if isinstance(exc, LockError):
-            return StorageError(
+            return IndexBusy(
                 f"The search index in {self.path} is being written by another pkm; "
                 "try again when it has finished."
             )
