@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pkm.core.errors import DiskFull
 from pkm.core.indexing import split_key
 from pkm.core.workspace import Workspace
 from pkm.gui import theme
@@ -357,11 +358,17 @@ class MainWindow(QMainWindow):
             error = stage.unsaved()
             if error is None:
                 continue
+            why = (
+                "The disk is full, so your latest words are not saved yet."
+                if isinstance(error, DiskFull)
+                else f"Your latest words are not saved yet: {describe_error(error)}"
+            )
             return confirm(
                 self,
                 "Your latest words are not saved",
-                f"{describe_error(error)}\n\nIf you quit now, what you typed since the last "
-                "save is lost. Keep pkm open, free some space, and it saves them by itself.",
+                f"{why}\n\nIf you quit now, what you typed since the last save is lost. Keep "
+                "pkm open and free some space: it saves them by itself.",
                 "Quit and discard them",
+                "Keep pkm open",
             )
         return True

@@ -183,12 +183,16 @@ class EntryList(QListWidget):
             p.end()
 
 
-def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
-    """Ask before something that cannot be undone; the button says what happens (``yes``)."""
+def confirm(parent: QWidget, title: str, text: str, yes: str, no: str = "") -> bool:
+    """Ask before something that cannot be undone; the buttons say what happens (``yes``;
+    ``no``, else Cancel, which is the default: Enter never destroys anything)."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
     box.setTextFormat(Qt.TextFormat.PlainText)  # names of feeds and targets are not markup
     ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
+    if no:
+        box.setDefaultButton(box.addButton(no, QMessageBox.ButtonRole.RejectRole))
+    else:
+        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
     box.exec()
     return box.clickedButton() is ok
 

@@ -10,7 +10,8 @@ import subprocess
 import sys
 import threading
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pkm.core.changes import Change
 
@@ -88,7 +89,7 @@ def _writer_run(o, fn):
     return box[0] if box else None
 
 
-def test_a_full_disk_keeps_the_text_retries_and_asks_before_quitting(main_window, monkeypatch):
+def test_a_full_disk_keeps_the_text_retries_and_asks_before_quitting(main_window):
     o = main_window
     entry_id = o.editor.entry_id
     o.wait_idle()
@@ -99,13 +100,22 @@ def test_a_full_disk_keeps_the_text_retries_and_asks_before_quitting(main_window
     typed = "A reflection I must not lose. " * 400
     o.editor.text.insertPlainText(typed)
     o.editor.flush()
-    o.qtbot.waitUntil(lambda: "disk is full" in o.editor.save_state.text(), timeout=5000)
+    o.qtbot.waitUntil(lambda: "Not saved: disk full" in o.editor.save_state.text(), timeout=5000)
     assert "disk" in o.window.status.message.text().lower()
     assert "safe" not in o.window.status.message.text().lower()
     assert typed in o.editor.text.toPlainText()
-    # Closing asks; "keep it open" keeps it open.
+    # Closing asks; a click on "Keep pkm open" keeps it open.
     asked: list[str] = []
-    monkeypatch.setattr("pkm.gui.main_window.confirm", lambda *a, **k: asked.append(a[2]) or False)
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        keep = next(b for b in box.buttons() if b.text() == "Keep pkm open")
+        assert box.defaultButton() is keep  # Enter never discards
+        o.qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(200, answer)
     o.window.close()
     assert asked and "full" in asked[0].lower()
     assert o.window.isVisible()

@@ -266,10 +266,10 @@ class EditorPane(QWidget):
                 self._saved_body = None  # whatever is on screen is saved by the retry
                 self._retry_timer.start()
                 if isinstance(exc, DiskFull):
-                    self._set_save_state("Not saved: the disk is full")
+                    self._set_save_state("⚠ Not saved: disk full")
                     self.ctx.status.show_error(
-                        f"{exc} Your latest words are still here, not yet on disk; pkm "
-                        "saves them by itself as soon as there is room."
+                        "The disk is full: your latest words are not saved yet. They stay "
+                        "here; free some space and pkm saves them by itself."
                     )
                     return
                 self._set_save_state("Not saved")
