@@ -31,3 +31,12 @@ def run_cli(monkeypatch, capsys, *args: str, stdin: str | None = None) -> Result
         code = int(exc.code or 0)
     captured = capsys.readouterr()
     return Result(code, captured.out, captured.err)
+
+
+def one_line_error(r: Result) -> str:
+    """Bad input: exit 1 and exactly one line, never a traceback or "unexpected error"."""
+    assert r.code == 1, (r.code, r.err)
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1, r.err
+    assert "unexpected error" not in r.err and "Traceback" not in r.err
+    return lines[0]

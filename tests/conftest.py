@@ -47,6 +47,22 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
+def cli_home(tmp_path: Path) -> str:
+    return str(tmp_path / "cli-home")
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, cli_home: str):
+    """cli(*args, stdin=None) -> Result: the real `pkm --home <a temp folder> …`, in-process."""
+    from tests.cli_helpers import run_cli
+
+    def run(*args: str, stdin: str | None = None):
+        return run_cli(monkeypatch, capsys, "--home", cli_home, *args, stdin=stdin)
+
+    return run
+
+
+@pytest.fixture
 def ws(tmp_path: Path, clock: FakeClock):
     from pkm.core.workspace import Workspace
 

@@ -9,30 +9,12 @@ import click
 import pytest
 
 from pkm.core.publish.base import KINDS
-from tests.cli_helpers import run_cli
+from tests.cli_helpers import one_line_error, run_cli
 
 BIG = "1" + "0" * 30  # 10**30
 
 
-@pytest.fixture
-def home(tmp_path):
-    return str(tmp_path / "cli-home")
-
-
-@pytest.fixture
-def cli(monkeypatch, capsys, home):
-    def run(*args, stdin=None):
-        return run_cli(monkeypatch, capsys, "--home", home, *args, stdin=stdin)
-
-    return run
-
-
-def _one_line(r) -> str:
-    assert r.code == 1, (r.code, r.err)
-    lines = r.err.strip().splitlines()
-    assert len(lines) == 1, r.err
-    assert "unexpected error" not in r.err and "Traceback" not in r.err
-    return lines[0]
+_one_line = one_line_error
 
 
 @pytest.mark.parametrize(

@@ -3,16 +3,6 @@ import pytest
 from tests.cli_helpers import run_cli
 
 
-@pytest.fixture
-def cli(monkeypatch, capsys, tmp_path):
-    home = str(tmp_path / "cli-home")
-
-    def run(*args, stdin=None):
-        return run_cli(monkeypatch, capsys, "--home", home, *args, stdin=stdin)
-
-    return run
-
-
 def test_today_prints_the_same_id(cli):
     a = cli("journal", "today")
     b = cli("journal", "today")

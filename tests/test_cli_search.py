@@ -4,25 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli_helpers import run_cli
+from tests.cli_helpers import one_line_error
 
-
-@pytest.fixture
-def cli(monkeypatch, capsys, tmp_path):
-    home = str(tmp_path / "cli-home")
-
-    def run(*args, stdin=None):
-        return run_cli(monkeypatch, capsys, "--home", home, *args, stdin=stdin)
-
-    return run
-
-
-def _one_line_error(r) -> str:
-    assert r.code == 1, (r.code, r.err)
-    lines = r.err.strip().splitlines()
-    assert len(lines) == 1, r.err
-    assert "unexpected error" not in r.err and "Traceback" not in r.err
-    return lines[0]
+_one_line_error = one_line_error
 
 
 @pytest.mark.parametrize(

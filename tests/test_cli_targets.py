@@ -2,20 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.cli_helpers import run_cli
-
-
-@pytest.fixture
-def cli(monkeypatch, capsys, tmp_path):
-    home = str(tmp_path / "cli-home")
-
-    def run(*args, stdin=None):
-        return run_cli(monkeypatch, capsys, "--home", home, *args, stdin=stdin)
-
-    return run
-
 
 def test_re_adding_a_name_asks_for_replace_and_changes_nothing(cli, tmp_path, memory_keyring):
     first, second = tmp_path / "site-a", tmp_path / "site-b"

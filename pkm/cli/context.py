@@ -255,10 +255,14 @@ class CheckedCommand(click.Command):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rest = super().parse_args(ctx, args)
-        for param in self.get_params(ctx):
-            if param.name in ctx.params:
-                _check_text(param, ctx.params[param.name])
+        _check_params(self, ctx)
         return rest
+
+
+def _check_params(command: click.Command, ctx: click.Context) -> None:
+    for param in command.get_params(ctx):
+        if param.name in ctx.params:
+            _check_text(param, ctx.params[param.name])
 
 
 class CheckedGroup(click.Group):
@@ -269,7 +273,5 @@ class CheckedGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rest = super().parse_args(ctx, args)
-        for param in self.get_params(ctx):
-            if param.name in ctx.params:
-                _check_text(param, ctx.params[param.name])
+        _check_params(self, ctx)
         return rest

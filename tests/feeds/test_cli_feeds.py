@@ -2,20 +2,7 @@
 
 import json
 
-import pytest
-
-from tests.cli_helpers import run_cli
 from tests.feeds.conftest import data
-
-
-@pytest.fixture
-def cli(monkeypatch, capsys, tmp_path):
-    home = str(tmp_path / "cli-home")
-
-    def run(*args, stdin=None):
-        return run_cli(monkeypatch, capsys, "--home", home, *args, stdin=stdin)
-
-    return run
 
 
 def test_subscribe_refresh_read_star_mute_search_and_clip(cli, server):
