@@ -2,9 +2,9 @@
 
 ``pkm`` with no subcommand calls :func:`run` (through :mod:`pkm.gui.start`, which first
 checks that the system can show a window). Two windows on one data folder
-would fight over the database and the index, so a lock file in the folder
-(QLockFile: released by the OS if pkm crashes) refuses a second start with a
-clear message and exit status 1.
+would fight over the database and the index, so a lock in the folder
+(:mod:`pkm.gui.instance_lock`: held by the kernel, so released whenever pkm ends)
+refuses a second start with a message naming the process that has it, and exit status 1.
 
 ``PKM_EXIT_WHEN_READY=1`` makes the window print ``pkm-ready`` and close as
 soon as it is usable (first paint done and the first entry on screen): the
@@ -18,33 +18,30 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pkm.core.errors import PkmError
 from pkm.core.paths import ensure_home
 from pkm.core.workspace import Workspace, setup_logging
+from pkm.gui import instance_lock
+from pkm.gui.instance_lock import LOCK_NAME, AlreadyOpen, InstanceLock
 from pkm.resources import APP_ID, icon_files
 
 log = logging.getLogger("pkm.gui")
 
-LOCK_NAME = "pkm.lock"
+__all__ = ["LOCK_NAME", "READY_MARK", "acquire_lock", "build_window", "run"]
+
 READY_MARK = "pkm-ready"
 
 
-def acquire_lock(home: Path) -> QLockFile | None:
-    """The data folder's single-instance lock, or None if another pkm holds it."""
-    lock = QLockFile(str(Path(home) / LOCK_NAME))
-    lock.setStaleLockTime(0)  # a long-running pkm keeps its lock; a dead one's is taken over
-    return lock if lock.tryLock(200) else None
-
-
-def already_open_message(home: Path) -> str:
-    return (
-        f"pkm is already open on this data folder ({home}). Switch to the open pkm window, "
-        "or start pkm with another folder: pkm --home FOLDER."
-    )
+def acquire_lock(home: Path) -> InstanceLock | None:
+    """The data folder's single-instance lock, or None if another (live) pkm holds it."""
+    try:
+        return instance_lock.acquire(home)
+    except AlreadyOpen:
+        return None
 
 
 def report(message: str) -> None:
@@ -94,9 +91,13 @@ def run(home: Path) -> int:
     except PkmError as exc:
         report(str(exc))
         return 1
-    lock = acquire_lock(home)
-    if lock is None:
-        report(already_open_message(home))
+    try:
+        lock = instance_lock.acquire(home)
+    except AlreadyOpen as exc:
+        report(str(exc))
+        return 1
+    except OSError as exc:
+        report(f"could not lock the data folder ({home / LOCK_NAME}): {exc}")
         return 1
     try:
         try:
@@ -121,7 +122,7 @@ def run(home: Path) -> int:
                 logging.getLogger("pkm").removeHandler(handler)
                 handler.close()
     finally:
-        lock.unlock()
+        lock.release()
 
 
 def _exit_when_ready(window) -> None:
