@@ -6,6 +6,9 @@ would fight over the database and the index, so a lock in the folder
 (:mod:`pkm.gui.instance_lock`: held by the kernel, so released whenever pkm ends)
 refuses a second start with a message naming the process that has it, and exit status 1.
 
+How the window ends besides a normal close (Ctrl+C, SIGTERM, SIGHUP, the display going
+away) is in :mod:`pkm.gui.lifecycle`: each ends like a normal close, nothing typed is lost.
+
 ``PKM_EXIT_WHEN_READY=1`` makes the window print ``pkm-ready`` and close as
 soon as it is usable (first paint done and the first entry on screen): the
 startup benchmark (tests/benchmarks/startup.py) times that.
@@ -19,7 +22,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pkm.core.errors import PkmError
@@ -27,6 +30,7 @@ from pkm.core.paths import ensure_home
 from pkm.core.workspace import Workspace, setup_logging
 from pkm.gui import instance_lock
 from pkm.gui.instance_lock import LOCK_NAME, AlreadyOpen, InstanceLock
+from pkm.gui.lifecycle import DisplayLossWatch, SignalQuit, on_abrupt_end
 from pkm.resources import APP_ID, icon_files
 
 log = logging.getLogger("pkm.gui")
@@ -86,8 +90,20 @@ def build_window(ws: Workspace):
 def run(home: Path) -> int:
     """Open the window on ``home``; returns the exit status."""
     app = application()
+    # First, so that Ctrl+C during start-up is already a normal quit (lifecycle.py).
+    signals = SignalQuit(app).install()
+    display = DisplayLossWatch().install()
     try:
-        home = ensure_home(Path(home))
+        status = _run(app, Path(home), signals)
+    finally:
+        display.uninstall()
+        signals.uninstall()
+    return signals.exit_status if signals.exit_status is not None else status
+
+
+def _run(app: QApplication, home: Path, signals: SignalQuit) -> int:
+    try:
+        home = ensure_home(home)
     except PkmError as exc:
         report(str(exc))
         return 1
@@ -99,17 +115,21 @@ def run(home: Path) -> int:
     except OSError as exc:
         report(f"could not lock the data folder ({home / LOCK_NAME}): {exc}")
         return 1
+    session = _Session(lock)
+    # Runs if Qt ends the process without returning from exec() (the display went away).
+    unregister = on_abrupt_end(session.close)
     try:
         try:
-            ws = Workspace(home, auto_index=False)
+            session.ws = Workspace(home, auto_index=False)
         except PkmError as exc:
             report(str(exc))
             return 1
-        handler = setup_logging(ws)
+        session.log_handler = setup_logging(session.ws)
         previous_hook = sys.excepthook
         sys.excepthook = _log_uncaught
         try:
-            window = build_window(ws)
+            window = session.window = build_window(session.ws)
+            signals.window = window
             if os.environ.get("PKM_EXIT_WHEN_READY"):
                 window.ready.connect(lambda: _exit_when_ready(window))
             window.show()
@@ -117,12 +137,39 @@ def run(home: Path) -> int:
             return app.exec()
         finally:
             sys.excepthook = previous_hook
-            ws.close()
-            if handler is not None:
-                logging.getLogger("pkm").removeHandler(handler)
-                handler.close()
+            signals.window = None
     finally:
-        lock.release()
+        unregister()
+        session.close()
+
+
+class _Session:
+    """What :func:`run` opened, closed once: on the way out of run(), or before Qt's exit()."""
+
+    def __init__(self, lock: InstanceLock) -> None:
+        self.lock = lock
+        self.ws: Workspace | None = None
+        self.log_handler: logging.Handler | None = None
+        self.window = None
+        self._closed = False
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self.window is not None:
+                # The normal close's own steps (editors flush, layout saved, the writer finishes
+                # the queued saves, threads stop), without asking a window system that may be
+                # gone; MainWindow.closeEvent does nothing the second time.
+                self.window.closeEvent(QCloseEvent())
+            if self.ws is not None:
+                self.ws.close()
+            if self.log_handler is not None:
+                logging.getLogger("pkm").removeHandler(self.log_handler)
+                self.log_handler.close()
+        finally:
+            self.lock.release()
 
 
 def _exit_when_ready(window) -> None:

@@ -157,7 +157,11 @@ def open_window(home: Path) -> int:
         return 1
     from pkm.gui.app import run
 
-    return run(home)
+    try:
+        return run(home)
+    except KeyboardInterrupt:  # Ctrl+C before the window's own handling was in place
+        print("pkm: interrupted.", file=sys.stderr, flush=True)
+        return 128 + 2
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ another Python process blocked the window forever.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -17,9 +18,7 @@ import pytest
 
 from pkm.gui import instance_lock
 from pkm.gui.instance_lock import AlreadyOpen, Holder
-
-ROOT = Path(__file__).resolve().parents[2]
-WAIT_S = 60  # a bound on each wait for the other process, never a measurement
+from tests.gui.window_driver import ROOT, WAIT_S, saved_bodies
 
 
 def _qlockfile_contents(pid: int) -> str:
@@ -55,6 +54,25 @@ def test_a_stale_lock_naming_a_live_unrelated_python_does_not_block(tmp_path):
     finally:
         other.kill()
         other.wait()
+
+
+@pytest.mark.slow
+def test_a_second_pkm_is_refused_naming_the_process_that_has_the_folder(tmp_path, window_process):
+    home = tmp_path / "ws"
+    first = window_process(home, QT_QPA_PLATFORM="offscreen")
+    first.wait_typed()
+    proc = _run_pkm(home, PKM_EXIT_WHEN_READY="1")
+    assert proc.returncode == 1
+    assert "pkm-ready" not in proc.stdout
+    line = proc.stderr.strip()
+    assert line.startswith(f"pkm: pkm is already open on this data folder ({home}), in process")
+    assert f"in process {first.pid}. Switch to the open pkm window" in line
+    assert f"if none is open, end process {first.pid} (kill {first.pid})" in line
+    first.proc.send_signal(signal.SIGTERM)
+    code, err = first.end()
+    assert code == 0, err
+    assert any("Typed just before the end" in body for body in saved_bodies(home))
+    instance_lock.acquire(home).release()
 
 
 def test_the_lock_is_refused_while_held_and_free_once_released(tmp_path):
