@@ -9,14 +9,15 @@ that installs them. Nothing here imports Qt until the checks pass.
 It also refuses a Qt binding known to crash the window (:data:`BROKEN_BINDINGS`). The
 window depends on the binding keeping Python's reference counts right, and PySide6 6.12.0
 does not on Python 3.11: every Qt call that returns nothing drops one reference to ``None``
-(on 3.12 and later ``None`` is immortal, so nothing happens there). After a few thousand
-such calls (about 350 j/k presses in Seek, a long wheel-scroll of the item list, or the
-teardown of any normal quit) Python aborts with "Fatal Python error: none_dealloc" and
-whatever was typed since the last save is lost. pyproject.toml excludes that combination,
+and every ``Signal.emit()`` one to ``True`` (on 3.12 and later both are immortal, so nothing
+happens there). After a few thousand such calls (about 350 j/k presses in Seek, a long
+wheel-scroll of the item list, or the teardown of any normal quit) Python aborts with
+"Fatal Python error: none_dealloc" (or bool_dealloc) and whatever was typed since the last
+save is lost. pyproject.toml excludes that combination,
 but an environment can still have it (an upgrade by hand, a system package), so the window
 checks the installed version before importing Qt and says how to fix it, in one line. The
 check is by version, not by behaviour: probing the leak would itself damage ``None``'s
-count. tests/gui/test_qt_binding.py::test_void_qt_calls_keep_none_alive measures the
+count. tests/gui/test_qt_binding.py::test_qt_calls_keep_none_and_true_alive measures the
 behaviour of whatever version is installed, so a new broken release fails the tests.
 """
 
@@ -61,8 +62,8 @@ Loader = Callable[[str], object]
 BROKEN_BINDINGS: dict[str, tuple[tuple[int, int], str]] = {
     "6.12.0": (
         (3, 12),
-        "every Qt call that returns nothing drops a reference to None, until Python aborts "
-        "with none_dealloc",
+        "every Qt call that returns nothing drops a reference to None, and every signal "
+        "emission one to True, until Python aborts with none_dealloc or bool_dealloc",
     ),
 }
 BINDING_DISTRIBUTIONS = ("PySide6-Essentials", "PySide6")

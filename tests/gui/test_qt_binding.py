@@ -3,7 +3,9 @@
 PySide6-Essentials 6.12.0 on CPython 3.11 drops one reference to None at every Qt call
 that returns nothing: the window aborted ("Fatal Python error: none_dealloc") after about
 350 j/k presses in Seek, while wheel-scrolling a long item list, and at every normal quit
-(issue 10). pyproject.toml excludes it and pkm/gui/start.py refuses it at start.
+(issue 10). It also drops a reference to True at every Signal.emit(): that was the
+"bool_dealloc" at the end of test runs that tests/conftest.py hid with os._exit.
+pyproject.toml excludes it and pkm/gui/start.py refuses it at start.
 """
 
 from __future__ import annotations
@@ -22,61 +24,73 @@ WAIT_S = 60  # a bound on the child process, never a measurement
 
 # 10,000 calls of Qt functions that return nothing, of the kinds the window makes all the time
 # (a property set, a repaint request, painting: seek/items.py's delegate paints like this),
+# and 10,000 signal emissions (emit returns True; the task relay emits for every result),
 # checked every 500 calls and stopped at the first fall, so that a leaking binding fails
-# this test with its figures instead of aborting (none_dealloc) before it can report. In a
-# child process, so that a broken binding cannot take the rest of the test run down with it.
-_VOID_CALLS = textwrap.dedent(
+# this test with its figures instead of aborting (none_dealloc, bool_dealloc) before it can
+# report. In a child process, so that a broken binding cannot take the test run down.
+_PROBE = textwrap.dedent(
     """
     import gc, json, sys
-    from PySide6.QtCore import QObject, QRect
+    from PySide6.QtCore import QObject, QRect, Signal
     from PySide6.QtGui import QColor, QImage, QPainter
     from PySide6.QtWidgets import QApplication, QWidget
 
+    class Emitter(QObject):
+        changed = Signal(int)
+
     app = QApplication([])
-    obj, widget = QObject(), QWidget()
+    obj, widget, emitter = QObject(), QWidget(), Emitter()
+    emitter.changed.connect(lambda value: None)
     image = QImage(64, 64, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
     rect, color = QRect(0, 0, 10, 10), QColor("red")
-    calls = [
-        lambda: obj.setObjectName("pkm"),
-        widget.update,
-        lambda: painter.fillRect(rect, color),
-        lambda: painter.drawText(rect, 0, "pkm"),
-    ]
-    gc.collect()
-    gc.disable()
-    before = sys.getrefcount(None)
-    lowest, done = before, 0
-    while done < 10_000:
-        for i in range(500):
-            calls[i % len(calls)]()
-        done += 500
-        lowest = min(lowest, sys.getrefcount(None))
-        if lowest < before:
-            break
-    gc.enable()
-    print(json.dumps({"calls": done, "before": before, "lowest": lowest}), flush=True)
+    probes = {
+        "None": (None, [
+            lambda: obj.setObjectName("pkm"),
+            widget.update,
+            lambda: painter.fillRect(rect, color),
+            lambda: painter.drawText(rect, 0, "pkm"),
+        ]),
+        "True": (True, [lambda: emitter.changed.emit(1)]),
+    }
+    for name, (value, calls) in probes.items():
+        gc.collect()
+        gc.disable()
+        before = sys.getrefcount(value)
+        lowest, done = before, 0
+        while done < 10_000:
+            for i in range(500):
+                calls[i % len(calls)]()
+            done += 500
+            lowest = min(lowest, sys.getrefcount(value))
+            if lowest < before:
+                break
+        gc.enable()
+        print(json.dumps({"value": name, "calls": done, "before": before, "lowest": lowest}))
+        sys.stdout.flush()
     painter.end()
     """
 )
 
 
-def test_void_qt_calls_keep_none_alive():
+def test_qt_calls_keep_none_and_true_alive():
     proc = subprocess.run(
-        [sys.executable, "-c", _VOID_CALLS],
+        [sys.executable, "-c", _PROBE],
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         capture_output=True,
         text=True,
         timeout=WAIT_S,
     )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    assert lines, f"no figures (exit {proc.returncode}): {proc.stderr[-2000:]}"
-    figures = json.loads(lines[-1])
-    assert figures["calls"] == 10_000 and figures["lowest"] >= figures["before"], (
-        f"sys.getrefcount(None) fell from {figures['before']} to {figures['lowest']} within "
-        f"{figures['calls']} void Qt calls: this Qt binding ({installed_binding()}) leaks "
-        "references to None and will abort the window (none_dealloc)"
+    results = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert [r["value"] for r in results] == ["None", "True"], (
+        f"no figures (exit {proc.returncode}): {proc.stderr[-2000:]}"
     )
+    for r in results:
+        assert r["calls"] == 10_000 and r["lowest"] >= r["before"], (
+            f"sys.getrefcount({r['value']}) fell from {r['before']} to {r['lowest']} within "
+            f"{r['calls']} Qt calls: this Qt binding ({installed_binding()}) loses references "
+            "and will abort the window (none_dealloc / bool_dealloc)"
+        )
     assert proc.returncode == 0, proc.stderr[-2000:]
 
 
