@@ -145,10 +145,11 @@ def already_open_message(home: Path, holder: Holder) -> str:
             "there first, or start pkm with another folder: pkm --home FOLDER."
         )
     if holder.pid is not None:
+        how = "in Task Manager" if sys.platform == "win32" else f"(kill {holder.pid})"
         return (
             f"{where}, in process {holder.pid}. Switch to the open pkm window; if none is "
-            f"open, end process {holder.pid} (kill {holder.pid}) and start pkm again. Or start "
-            "pkm with another folder: pkm --home FOLDER."
+            f"open, end process {holder.pid} {how} and start pkm again. Or start pkm with "
+            "another folder: pkm --home FOLDER."
         )
     return (
         f"{where}: another process holds {lock}. Switch to the open pkm window; if none is "

@@ -173,6 +173,24 @@ def test_a_window_that_refuses_to_close_stays_until_the_signal_comes_again(qtbot
     assert window.closes == 1
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="os.kill with POSIX signals")
+def test_sigterm_with_a_dialog_open_closes_the_real_window_and_saves(main_window, signal_quit):
+    """The handler closes the window the normal way: the editor's unsaved text is written."""
+    from PySide6.QtCore import Qt
+
+    o, qtbot = main_window, main_window.qtbot
+    entry_id = o.editor.entry_id
+    qtbot.keyClicks(o.editor.text, TEXT)
+    qtbot.keyClick(o.editor.text, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    assert TEXT not in o.saved_body(entry_id)  # not saved yet: the autosave waits a second
+    signal_quit.window = o.window
+    os.kill(os.getpid(), signal.SIGTERM)
+    qtbot.waitUntil(lambda: not o.window.isVisible(), timeout=WAIT_S * 1000)
+    assert signal_quit.exits == [0]
+    assert not o.window.tasks.writer.isRunning()  # closeEvent finished the queued saves
+    assert TEXT in o.saved_body(entry_id)
+
+
 @pytest.mark.qt_log_ignore(r"^The (X11|Wayland) connection", r"^something else$")
 @pytest.mark.parametrize(
     "warning",
