@@ -98,25 +98,3 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield store
     keyring.set_keyring(previous)
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """End the process without the interpreter's final garbage collection once Qt was used.
-
-    PySide6 6.12 can abort in that last collection ("bool_dealloc: deallocating True or
-    False", a refcount bug in the binding) after every test has passed, turning a green
-    run into exit code 134. The exit status pytest decided is kept, so any failure still
-    fails the run; only the teardown of Qt's wrappers at process exit is skipped.
-    """
-    import sys
-
-    if "PySide6.QtWidgets" not in sys.modules:
-        return
-    status = getattr(config, "_pkm_exitstatus", 0)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(int(status))
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    session.config._pkm_exitstatus = exitstatus

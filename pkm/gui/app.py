@@ -2,9 +2,12 @@
 
 ``pkm`` with no subcommand calls :func:`run` (through :mod:`pkm.gui.start`, which first
 checks that the system can show a window). Two windows on one data folder
-would fight over the database and the index, so a lock file in the folder
-(QLockFile: released by the OS if pkm crashes) refuses a second start with a
-clear message and exit status 1.
+would fight over the database and the index, so a lock in the folder
+(:mod:`pkm.gui.instance_lock`: held by the kernel, so released whenever pkm ends)
+refuses a second start with a message naming the process that has it, and exit status 1.
+
+How the window ends besides a normal close (Ctrl+C, SIGTERM, SIGHUP, the display going
+away) is in :mod:`pkm.gui.lifecycle`: each ends like a normal close, nothing typed is lost.
 
 ``PKM_EXIT_WHEN_READY=1`` makes the window print ``pkm-ready`` and close as
 soon as it is usable (first paint done and the first entry on screen): the
@@ -18,33 +21,31 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pkm.core.errors import PkmError
 from pkm.core.paths import ensure_home
 from pkm.core.workspace import Workspace, setup_logging
+from pkm.gui import instance_lock
+from pkm.gui.instance_lock import LOCK_NAME, AlreadyOpen, InstanceLock
+from pkm.gui.lifecycle import DisplayLossWatch, SignalQuit, on_abrupt_end
 from pkm.resources import APP_ID, icon_files
 
 log = logging.getLogger("pkm.gui")
 
-LOCK_NAME = "pkm.lock"
+__all__ = ["LOCK_NAME", "READY_MARK", "acquire_lock", "build_window", "run"]
+
 READY_MARK = "pkm-ready"
 
 
-def acquire_lock(home: Path) -> QLockFile | None:
-    """The data folder's single-instance lock, or None if another pkm holds it."""
-    lock = QLockFile(str(Path(home) / LOCK_NAME))
-    lock.setStaleLockTime(0)  # a long-running pkm keeps its lock; a dead one's is taken over
-    return lock if lock.tryLock(200) else None
-
-
-def already_open_message(home: Path) -> str:
-    return (
-        f"pkm is already open on this data folder ({home}). Switch to the open pkm window, "
-        "or start pkm with another folder: pkm --home FOLDER."
-    )
+def acquire_lock(home: Path) -> InstanceLock | None:
+    """The data folder's single-instance lock, or None if another (live) pkm holds it."""
+    try:
+        return instance_lock.acquire(home)
+    except AlreadyOpen:
+        return None
 
 
 def report(message: str) -> None:
@@ -89,26 +90,46 @@ def build_window(ws: Workspace):
 def run(home: Path) -> int:
     """Open the window on ``home``; returns the exit status."""
     app = application()
+    # First, so that Ctrl+C during start-up is already a normal quit (lifecycle.py).
+    signals = SignalQuit(app).install()
+    display = DisplayLossWatch().install()
     try:
-        home = ensure_home(Path(home))
+        status = _run(app, Path(home), signals)
+    finally:
+        display.uninstall()
+        signals.uninstall()
+    return signals.exit_status if signals.exit_status is not None else status
+
+
+def _run(app: QApplication, home: Path, signals: SignalQuit) -> int:
+    try:
+        home = ensure_home(home)
     except PkmError as exc:
         report(str(exc))
         return 1
-    lock = acquire_lock(home)
-    if lock is None:
-        report(already_open_message(home))
+    try:
+        lock = instance_lock.acquire(home)
+    except AlreadyOpen as exc:
+        report(str(exc))
         return 1
+    except OSError as exc:
+        report(f"could not lock the data folder ({home / LOCK_NAME}): {exc}")
+        return 1
+    session = _Session(lock)
+    # Runs if Qt ends the process without returning from exec() (the display went away).
+    unregister = on_abrupt_end(session.close)
     try:
         try:
-            ws = Workspace(home, auto_index=False)
+            session.ws = Workspace(home, auto_index=False)
         except PkmError as exc:
             report(str(exc))
             return 1
-        handler = setup_logging(ws)
+        session.log_handler = setup_logging(session.ws)
         previous_hook = sys.excepthook
         sys.excepthook = _log_uncaught
         try:
-            window = build_window(ws)
+            window = session.window = build_window(session.ws)
+            signals.window = window
             if os.environ.get("PKM_EXIT_WHEN_READY"):
                 window.ready.connect(lambda: _exit_when_ready(window))
             window.show()
@@ -116,12 +137,39 @@ def run(home: Path) -> int:
             return app.exec()
         finally:
             sys.excepthook = previous_hook
-            ws.close()
-            if handler is not None:
-                logging.getLogger("pkm").removeHandler(handler)
-                handler.close()
+            signals.window = None
     finally:
-        lock.unlock()
+        unregister()
+        session.close()
+
+
+class _Session:
+    """What :func:`run` opened, closed once: on the way out of run(), or before Qt's exit()."""
+
+    def __init__(self, lock: InstanceLock) -> None:
+        self.lock = lock
+        self.ws: Workspace | None = None
+        self.log_handler: logging.Handler | None = None
+        self.window = None
+        self._closed = False
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self.window is not None:
+                # The normal close's own steps (editors flush, layout saved, the writer finishes
+                # the queued saves, threads stop), without asking a window system that may be
+                # gone (no dialog); a window already closed does nothing the second time.
+                self.window.close_without_asking()
+            if self.ws is not None:
+                self.ws.close()
+            if self.log_handler is not None:
+                logging.getLogger("pkm").removeHandler(self.log_handler)
+                self.log_handler.close()
+        finally:
+            self.lock.release()
 
 
 def _exit_when_ready(window) -> None:

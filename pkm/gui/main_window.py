@@ -334,23 +334,46 @@ class MainWindow(QMainWindow):
             b.setIcon(theme.icon(b.property("icon_name"), QApplication.palette()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Save what was typed and the layout, finish the queued writes, stop the threads."""
+        """Save what was typed and the layout, finish the queued writes, stop the threads.
+
+        If a save failed (a full disk), ask first: the window stays open unless the user
+        chooses to discard.
+        """
         if not self._closed:
-            for stage in self.stages.values():
-                try:
-                    stage.closing()
-                except Exception:
-                    log.exception("error while closing the %s stage", stage.key)
-            self.ops.set_setting(LAYOUT_KEY, self.layout_state())
-            self.tasks.cancel_long_jobs()
-            self.tasks.wait_for_writer()  # the saves just queued have run (or failed)
+            self._save_for_close()
             if not self._may_close_unsaved():
                 event.ignore()
                 return
-            self._closed = True
-            QApplication.instance().removeEventFilter(self)
-            self.tasks.shutdown()
+            self._stop()
         event.accept()
+
+    def close_without_asking(self) -> None:
+        """The same steps when no question can be asked: the display is gone and the
+        process ends now (pkm.gui.lifecycle). Text that could not be saved is logged."""
+        if self._closed:
+            return
+        self._save_for_close()
+        for stage in self.stages.values():
+            if stage.unsaved() is not None:
+                log.error(
+                    "closing without a display; unsaved in %s: %s", stage.key, stage.unsaved()
+                )
+        self._stop()
+
+    def _save_for_close(self) -> None:
+        for stage in self.stages.values():
+            try:
+                stage.closing()
+            except Exception:
+                log.exception("error while closing the %s stage", stage.key)
+        self.ops.set_setting(LAYOUT_KEY, self.layout_state())
+        self.tasks.cancel_long_jobs()
+        self.tasks.wait_for_writer()  # the saves just queued have run (or failed)
+
+    def _stop(self) -> None:
+        self._closed = True
+        QApplication.instance().removeEventFilter(self)
+        self.tasks.shutdown()
 
     def _may_close_unsaved(self) -> bool:
         """Never close over text that could not be saved without an explicit "discard"."""

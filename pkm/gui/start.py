@@ -5,11 +5,26 @@ Qt platform plugin 'xcb'", which tells a busy user nothing about what to do. So 
 is imported (importing it is itself what fails when libEGL is missing), this module checks
 for a display and for the libraries Qt loads, and names the missing ones with the command
 that installs them. Nothing here imports Qt until the checks pass.
+
+It also refuses a Qt binding known to crash the window (:data:`BROKEN_BINDINGS`). The
+window depends on the binding keeping Python's reference counts right, and PySide6 6.12.0
+does not on Python 3.11: every Qt call that returns nothing drops one reference to ``None``
+and every ``Signal.emit()`` one to ``True`` (on 3.12 and later both are immortal, so nothing
+happens there). After a few thousand such calls (about 350 j/k presses in Seek, a long
+wheel-scroll of the item list, or the teardown of any normal quit) Python aborts with
+"Fatal Python error: none_dealloc" (or bool_dealloc) and whatever was typed since the last
+save is lost. pyproject.toml excludes that combination,
+but an environment can still have it (an upgrade by hand, a system package), so the window
+checks the installed version before importing Qt and says how to fix it, in one line. The
+check is by version, not by behaviour: probing the leak would itself damage ``None``'s
+count. tests/gui/test_qt_binding.py::test_qt_calls_keep_none_and_true_alive measures the
+behaviour of whatever version is installed, so a new broken release fails the tests.
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib.metadata
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -41,6 +56,18 @@ X11_LIBRARIES: dict[str, str] = {
 }
 
 Loader = Callable[[str], object]
+
+#: Qt binding releases that must not run the window: version -> (the Pythons below which it
+#: breaks, what goes wrong). See the module docstring.
+BROKEN_BINDINGS: dict[str, tuple[tuple[int, int], str]] = {
+    "6.12.0": (
+        (3, 12),
+        "every Qt call that returns nothing drops a reference to None, and every signal "
+        "emission one to True, until Python aborts with none_dealloc or bool_dealloc",
+    ),
+}
+BINDING_DISTRIBUTIONS = ("PySide6-Essentials", "PySide6")
+PYTHON: tuple[int, ...] = tuple(sys.version_info[:2])
 
 
 def platform_in_use(env: Mapping[str, str]) -> str:
@@ -92,15 +119,50 @@ def display_problem(
     )
 
 
+def installed_binding() -> tuple[str, str] | None:
+    """(distribution, version) of the installed PySide6, read without importing it."""
+    for name in BINDING_DISTRIBUTIONS:
+        try:
+            return name, importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def binding_problem(
+    binding: tuple[str, str] | None, python: tuple[int, ...] | None = None
+) -> str | None:
+    """Why this PySide6 on this Python must not run the window, with the fix; None if fine."""
+    if binding is None:
+        return None
+    if python is None:
+        python = PYTHON
+    name, version = binding
+    broken = BROKEN_BINDINGS.get(version)
+    if broken is None or tuple(python[:2]) >= broken[0]:
+        return None
+    below, why = broken
+    py = ".".join(map(str, python[:2]))
+    return (
+        f"{name} {version} crashes on Python {py} ({why}); install another version: "
+        f"pip install '{name}!={version}' (or use Python {'.'.join(map(str, below))} or later). "
+        "Your notes are untouched."
+    )
+
+
 def open_window(home: Path) -> int:
     """Check, then open the window on ``home``; returns the exit status."""
-    problem = display_problem(os.environ)
+    problem = display_problem(os.environ) or binding_problem(installed_binding())
     if problem is not None:
         print(f"pkm: {problem}", file=sys.stderr, flush=True)
         return 1
     from pkm.gui.app import run
 
-    return run(home)
+    try:
+        return run(home)
+    except KeyboardInterrupt:  # Ctrl+C before the window's own handling was in place
+        print("pkm: interrupted.", file=sys.stderr, flush=True)
+        return 128 + 2
 
 
 def main() -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pkm.core.workspace import Workspace
+from tests.gui.window_driver import WindowProcess
 
 # Qt's offscreen screen is 800x800, smaller than the window's minimum size;
 # give it a laptop-sized screen so geometry restore and screenshots are real.
@@ -133,3 +137,42 @@ def big_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("big") / "ws"
     build(home)
     return home
+
+
+# ---- the window in a process of its own (tests that end it from outside) -------------------
+
+
+@pytest.fixture
+def x_display() -> Iterator[tuple[str, subprocess.Popen]]:
+    """A real X server (Xvfb) on a free display number: (DISPLAY, its process)."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (Debian: apt-get install xvfb; .ci/run installs it)")
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        number = proc.stdout.readline().decode().strip()  # -displayfd: the number it chose
+        assert number.isdigit(), "Xvfb did not start"
+        yield f":{number}", proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        proc.stdout.close()
+
+
+@pytest.fixture
+def window_process() -> Iterator[Callable[..., WindowProcess]]:
+    """window_process(home, **env): the real window in a child process, text typed."""
+    started: list[WindowProcess] = []
+
+    def start(home: Path, **env: str) -> WindowProcess:
+        w = WindowProcess(home, env)
+        started.append(w)
+        return w
+
+    yield start
+    for w in started:
+        w.kill()
