@@ -19,7 +19,7 @@ from whoosh.lang import porter2
 
 from pkm.core.search import IndexDoc, SearchIndex, perdoc, postings
 from pkm.core.search.build import GilPause
-from pkm.core.search.schema import _ASCII_TOKEN_RE, TOKEN_RE, grams, tokenize
+from pkm.core.search.schema import grams, tokenize
 from pkm.core.search.stemming import stem
 
 
@@ -94,6 +94,9 @@ def test_hash_tables_written_at_once_are_whooshs() -> None:
         for i in range(3000):
             writer.add(f"key{i:05d}".encode(), b"v" * (i % 7))
         if batched:
+            # Byte equality with Whoosh's own hash-table writer is the thing
+            # under test, so this reaches into Whoosh's private method: our
+            # tables are written first, and Whoosh's close() must not add its own.
             postings.write_hashes(writer)
             writer._write_hashes = lambda: None
         writer.dbfile.close = lambda: None  # keep the bytes readable
@@ -142,11 +145,13 @@ def test_gil_pause_sleeps_only_while_other_threads_work() -> None:
 
 
 def test_ascii_text_tokenizes_as_with_unicode_classes() -> None:
-    """tokenize() reads ASCII text with an ASCII-only pattern: same tokens."""
+    """tokenize() reads ASCII text with an ASCII-only pattern (faster): the
+    same tokens as the same text read with Unicode classes, which is how it
+    reads any text with one non-ASCII letter in it (here a one-letter word,
+    which tokenize() drops)."""
     rng = random.Random(5)
     texts = ["e.g. 3.14 a..b _x_ end. .start a.b.c", string.printable]
     texts += ["".join(rng.choice(string.printable) for _ in range(200)) for _ in range(300)]
     for text in texts:
-        low = text.lower()
-        assert _ASCII_TOKEN_RE.findall(low) == TOKEN_RE.findall(low)
+        assert tokenize(text) == tokenize(text + " é"), text
     assert tokenize("Über naïve café")[1] == ["über", "naïve", "café"]

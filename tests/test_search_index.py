@@ -222,6 +222,9 @@ def test_phrase_uses_pairs_for_common_words(make: Callable[..., SearchIndex]) ->
     docs.append(IndexDoc("x", ("entry",), "other", "results plus quarterly", "2024-01-01"))
     index = make("t", docs)
     index.search("warm up")
+    # The premise: both words count as common, so the phrase takes the pairs
+    # path. Which words are common has no public view (it only changes speed),
+    # so this one line reads the private set; the searches below are public.
     assert set(analyze("quarterly results")) <= index._common  # type: ignore[operator]
     r = index.search('"quarterly results"', limit=100)
     assert r.total == 40 and "x" not in [h.key for h in r.hits]
@@ -484,7 +487,13 @@ def _same_index(a, b, n: int) -> None:  # two Whoosh readers of the same n docs
 def test_bulk_writer_writes_what_whoosh_writer_writes(tmp_path: Path) -> None:
     """Both fast paths write what Whoosh's own writer writes: postings,
     lengths, stored fields and columns. The rebuild's writer derives the
-    prefix-gram fields from the word postings; update()'s is given them."""
+    prefix-gram fields from the word postings; update()'s is given them.
+
+    This one drives the private ``_BulkWriter`` directly: the thing under
+    test is that its files equal Whoosh's for the same documents, docnum by
+    docnum, including per-doc data written a part at a time (as a merge
+    does), which needs the same docs, common words and order on both sides.
+    Searching through ``SearchIndex`` is tested by every other test here."""
     docs = DOCS * 3 + [
         IndexDoc(f"k{i}", ("entry",), "x y", "x " * i, "2024-01-01") for i in range(700)
     ]

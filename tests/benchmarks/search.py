@@ -1,12 +1,21 @@
 """Search benchmark: pkm's SearchIndex vs Whoosh at its defaults vs SQLite FTS5.
 
     python tests/benchmarks/search.py [--docs 20000] [--queries 120]
+    python tests/benchmarks/search.py --writer [--docs 20000] [--merge-docs 300]
 
 Builds the synthetic corpus of ``shared/bench/corpus.py`` (half journal
 entries, half feed items) and, in one run, for each engine: bulk indexing
 speed, then the latency of every query of the mix (top 20 hits *with*
 highlighted snippets). Human-readable lines first; the last line of stdout is
 one JSON object with docs/s and p50/p95/max per engine.
+
+``--writer`` instead measures the reasons behind the bulk writer's design
+(``pkm/core/search/bulk.py``, ``build.py``, ``perdoc.py``, ``postings.py``):
+Whoosh's own writer per posting and per document, merging segments, zlib vs
+stored deflate blocks, garbage collections over per-term buffers, deriving
+the prefix grams, a rebuild's peak memory, and how long a thread standing for
+the GUI waits for the GIL while a rebuild runs (with and without the pauses,
+and with the GIL-dropping calls the writer avoids put back).
 
 Not collected by pytest (``norecursedirs``): it takes minutes.
 """
@@ -223,6 +232,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=20000, help="half journal, half items")
     parser.add_argument("--queries", type=int, default=120)
+    parser.add_argument("--writer", action="store_true", help="the writer's reasons instead")
+    parser.add_argument("--merge-docs", type=int, default=300, help="docs per merged segment")
     args = parser.parse_args()
 
     corpus = load_corpus_module()
@@ -234,13 +245,20 @@ def main() -> None:
     # The corpus objects live for the whole run: keep the garbage collector from
     # re-scanning them during timed sections (equally for every engine).
     gc.freeze()
+    if args.writer:
+        from tests.benchmarks import search_writer
+
+        with tempfile.TemporaryDirectory(prefix="pkm-bench-") as tmpdir:
+            search_writer.run(docs, Path(tmpdir), args.merge_docs)
+        print(f"total run time {time.perf_counter() - started:.0f} s")
+        return
 
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="pkm-bench-") as tmpdir:
         tmp = Path(tmpdir)
         results["pkm"], pkm_times = bench_pkm(docs, queries, tmp)
         results["fts5"], _ = bench_fts5(raw, queries, tmp)
-        results["whoosh_default"], _ = bench_whoosh_default(raw, queries, tmp)
+        results["whoosh_default"], whoosh_times = bench_whoosh_default(raw, queries, tmp)
 
     for name in ("pkm", "whoosh_default", "fts5"):
         r = results[name]
@@ -257,13 +275,14 @@ def main() -> None:
             f"p50 x{o['p50_ms'] / pkm['p50_ms']:.2f}, p95 x{o['p95_ms'] / pkm['p95_ms']:.2f}, "
             f"max x{o['max_ms'] / pkm['max_ms']:.2f}"
         )
-    for k, label in enumerate(QUERY_TYPES):
-        ts = pkm_times[k :: len(QUERY_TYPES)]
-        if ts:
-            print(
-                f"pkm {label:12} p50 {statistics.median(ts):6.1f} ms   "
-                f"p95 {percentile(ts, 95):6.1f} ms   max {max(ts):6.1f} ms"
-            )
+    for name, times in (("pkm", pkm_times), ("whoosh_default", whoosh_times)):
+        for k, label in enumerate(QUERY_TYPES):
+            ts = times[k :: len(QUERY_TYPES)]
+            if ts:
+                print(
+                    f"{name} {label:12} p50 {statistics.median(ts):6.1f} ms   "
+                    f"p95 {percentile(ts, 95):6.1f} ms   max {max(ts):6.1f} ms"
+                )
     print(f"total run time {time.perf_counter() - started:.0f} s")
     ordered = {name: results[name] for name in ("pkm", "whoosh_default", "fts5")}
     print(json.dumps({"docs": len(raw), **ordered}))

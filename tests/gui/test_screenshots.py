@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 
 from pkm.core.workspace import Workspace
+from tests.gui import look
 from tests.gui.scenes import fill
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -21,15 +22,25 @@ def _target(tmp_path: Path) -> Path:
     return DOCS if os.environ.get("PKM_SCREENSHOTS") else tmp_path
 
 
-def _not_blank(path: Path) -> None:
-    from PySide6.QtGui import QImage
+def _shoot(window, path: Path, title: str, shown) -> None:
+    """Grab ``window`` into ``path`` after checking what a person would see."""
+    shot = window.grab()
+    look.check(window, shot, title=title, shown=shown)
+    assert shot.save(str(path))
 
-    img = QImage(str(path))
-    assert img.width() > 1000 and img.height() > 600
-    colors = {
-        img.pixel(x, y) for x in range(0, img.width(), 37) for y in range(0, img.height(), 29)
-    }
-    assert len(colors) > 20
+
+def _sense_parts(o) -> list:
+    """What a person looks for in Sense: the stage buttons, the search box,
+    the stage title, the editor with its Publish button, the day panel."""
+    w = o.window
+    return [
+        *(w.stage_button(k) for k in ("seek", "sense", "share")),
+        w.search,
+        w.stage_title,
+        o.editor,
+        o.window.stages["share"].publish_button,
+        o.sense.day_panel.streak,
+    ]
 
 
 def _open(open_window, tmp_path, clock):
@@ -50,9 +61,7 @@ def _open(open_window, tmp_path, clock):
 def test_sense_screenshot(open_window, tmp_path, clock):
     o = _open(open_window, tmp_path, clock)
     o.qtbot.wait(100)
-    path = _target(tmp_path) / "sense.png"
-    assert o.window.grab().save(str(path))
-    _not_blank(path)
+    _shoot(o.window, _target(tmp_path) / "sense.png", "Sense — pkm", _sense_parts(o))
 
 
 def test_search_screenshot(open_window, tmp_path, clock):
@@ -61,6 +70,5 @@ def test_search_screenshot(open_window, tmp_path, clock):
     o.qtbot.keyClicks(o.window.search, "pricing")
     o.qtbot.waitUntil(lambda: o.window.search.popup.isVisible() and o.window.search.pending is None)
     o.qtbot.wait(100)
-    path = _target(tmp_path) / "search.png"
-    assert o.window.grab().save(str(path))
-    _not_blank(path)
+    parts = [*_sense_parts(o), o.window.search.popup]
+    _shoot(o.window, _target(tmp_path) / "search.png", "Sense — pkm", parts)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSize, Qt
 from pkm.core.workspace import Workspace
 from pkm.gui.seek.views import View
 from tests.gui import test_seek
-from tests.gui.test_screenshots import _not_blank, _target
+from tests.gui.test_screenshots import _shoot, _target
 from tests.gui.test_seek import open_seek, rss
 
 feed_server = test_seek.feed_server  # the local HTTP server fixture
@@ -104,7 +104,13 @@ def test_seek_screenshot(open_window, tmp_path, clock, feed_server):
     assert s.stage.view == View("unread")
     s.stage.items.view.setFocus(Qt.FocusReason.OtherFocusReason)
     s.qtbot.wait(100)
-    path = _target(tmp_path) / "seek.png"
-    assert s.o.window.grab().save(str(path))
-    _not_blank(path)
+    w = s.o.window
+    parts = [
+        *(w.stage_button(k) for k in ("seek", "sense", "share")),
+        w.search,
+        w.stage_title,
+        s.stage.items.view,
+        s.stage.reader.article,
+    ]
+    _shoot(w, _target(tmp_path) / "seek.png", "Seek — pkm", parts)
     assert feed_server.seen("/memo.jpg") == []  # the picture stayed on its server

@@ -16,9 +16,10 @@ from PySide6.QtCore import QPoint, QSize
 from PySide6.QtGui import QPainter
 
 from pkm.core.workspace import Workspace
+from tests.gui import look
 from tests.gui import share_helpers as h
 from tests.gui.scenes import fill
-from tests.gui.test_screenshots import _not_blank, _target
+from tests.gui.test_screenshots import _sense_parts, _shoot, _target
 from tests.publish import doubles
 
 micropub = h.micropub
@@ -91,9 +92,15 @@ def test_share_screenshot(open_window, tmp_path, clock, micropub, webhooks):
     o.qtbot.waitUntil(lambda: stage.log.tree.topLevelItemCount() == 6)
     o.qtbot.waitUntil(lambda: stage.targets_panel.card("intranet") is not None)
     o.qtbot.wait(150)
-    path = _target(tmp_path) / "share.png"
-    assert o.window.grab().save(str(path))
-    _not_blank(path)
+    w = o.window
+    parts = [
+        *(w.stage_button(k) for k in ("seek", "sense", "share")),
+        w.search,
+        w.stage_title,
+        stage.log.tree,
+        stage.targets_panel.card("intranet"),
+    ]
+    _shoot(w, _target(tmp_path) / "share.png", "Share — pkm", parts)
 
 
 def test_publish_menu_screenshot(open_window, tmp_path, clock, micropub, webhooks):
@@ -118,10 +125,12 @@ def test_publish_menu_screenshot(open_window, tmp_path, clock, micropub, webhook
     p = QPainter(shot)
     p.drawPixmap(menu.geometry().topLeft() - o.window.geometry().topLeft(), menu.grab())
     p.end()
+    # The menu is a window of its own: inside the main window, its items all there.
+    look.check(o.window, shot, title="Sense — pkm", shown=[*_sense_parts(o), button, menu])
+    assert look.placed(menu, o.window) is None
+    assert button.action_for("intranet").isVisible()
     menu.hide()
-    path = _target(tmp_path) / "publish.png"
-    assert shot.save(str(path))
-    _not_blank(path)
+    assert shot.save(str(_target(tmp_path) / "publish.png"))
 
 
 def test_preview_dialog_renders(open_window, tmp_path, clock, micropub, webhooks):
@@ -141,5 +150,7 @@ def test_preview_dialog_renders(open_window, tmp_path, clock, micropub, webhooks
     p = QPainter(shot)
     p.drawPixmap(dialog.geometry().topLeft() - o.window.geometry().topLeft(), dialog.grab())
     p.end()
-    assert shot.save(str(tmp_path / "publish-preview.png"))
+    assert shot.save(str(tmp_path / "publish-preview.png"))  # first: to look at if it fails
+    look.check(o.window, shot, title="Sense — pkm", shown=[dialog, dialog.notes])
+    assert look.clipped(dialog) == []
     dialog.reject()

@@ -1,15 +1,18 @@
 """The writing loop of a full rebuild, built to share the process with a GUI.
 
-A rebuild runs on a worker thread for ~10-20 s of pure CPU. CPython hands
-the GIL to a waiting thread on request every 5 ms, but a waiting thread
-whose timer keeps being reset by other threads dropping and re-taking the
-GIL (SQLite returning rows on the reader thread, file writes) can wait far
-longer: with the GIL-dropping calls gone from the writer (``bulk.py``),
-typing during a rebuild still froze the window for 60-110 ms at a time
-while the reader thread fetched rows. :class:`GilPause` makes the worker
-step aside now and then with a real sleep, during which everyone else runs.
-Measured in the large GUI test (typing during a 20k-document rebuild): the
-worst stall went from 0.17-0.68 s to 18-50 ms.
+A rebuild is seconds of pure CPU on a worker thread. CPython asks a thread
+holding the GIL to hand it over once a waiting thread has waited for the
+switch interval (``sys.getswitchinterval()``), but that wait restarts
+whenever the GIL changes hands, and the reader thread fetching rows from
+SQLite drops and re-takes it for every row: so the GUI thread can wait many
+switch intervals in a row, and typing during a rebuild stutters visibly even
+with the GIL-dropping calls gone from the writer (``bulk.py``).
+:class:`GilPause` makes the worker step aside now and then with a real
+sleep, during which everyone else runs.
+
+How long the GUI thread waits, with and without the pauses, is measured by
+``python tests/benchmarks/search.py --writer`` (and felt in the large GUI
+test, typing during a 20k-document rebuild).
 """
 
 from __future__ import annotations
@@ -41,14 +44,15 @@ class GilPause:
     rows), it sleeps ``pause`` seconds every ``every`` seconds so that they
     get the GIL at once; alone, it does not sleep.
 
-    Why sleeps: CPython makes a thread hand the GIL over on request every
-    5 ms, but a waiting thread's request timer restarts whenever the GIL
-    changes hands, so while the reader drops and re-takes it for every row
-    SQLite returns, the GUI thread can wait 100 ms and more. A sleep frees
-    the GIL for long enough (measured: 0.5 ms was too short for the woken
-    threads to run on a loaded 2-core machine; ``time.sleep(0)`` frees it
-    for no time at all). Why "in use": a thread starved of the GIL uses no
-    CPU, so it cannot be told apart from an idle one; the GUI is busy for a
+    Why sleeps: CPython makes a thread hand the GIL over on request once per
+    switch interval, but a waiting thread's request timer restarts whenever
+    the GIL changes hands, so while the reader drops and re-takes it for
+    every row SQLite returns, the GUI thread can wait many intervals. A sleep
+    frees the GIL long enough for the woken threads to run, if it is not too
+    short: a quarter of ``PAUSE_S`` was not enough on a loaded 2-core machine
+    (``search.py --writer`` tries it), and ``time.sleep(0)`` frees it for no
+    time at all. Why "in use": a thread starved of the GIL uses no CPU, so
+    it cannot be told apart from an idle one; the GUI is busy for a
     while once the user does something, so the pauses go on for ``hold``
     seconds after other threads last used the CPU.
     """

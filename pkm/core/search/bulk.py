@@ -1,22 +1,25 @@
 """``_BulkWriter``: writes Whoosh's on-disk format fast, for rebuilds *and* updates.
 
 Whoosh's writer pushes every posting through a sorting pool and a
-per-posting ``add()`` (~15 us a posting: ~400 docs/s, and merges of a few
-hundred docs took seconds). Here postings go into per-term byte buffers with
-C-level ``map`` calls and are written a whole block at a time in the W3
-codec's exact format (``postings.py``); per-document data (stored fields,
-field lengths, columns) is kept in flat buffers and written a whole column
-at a time (``perdoc.py``).
+per-posting ``add()``: with hundreds of postings a document, indexing
+crawls, and merging even small segments makes a save wait. Here postings go
+into per-term byte buffers with C-level ``map`` calls and are written a
+whole block at a time in the W3 codec's exact format (``postings.py``);
+per-document data (stored fields, field lengths, columns) is kept in flat
+buffers and written a whole column at a time (``perdoc.py``).
 
-Built to share the process with a GUI thread (measured with a thread timing
-its own wake-ups while 20k documents are indexed):
+Built to share the process with a GUI thread:
 
 * No call that drops and re-takes the GIL for every document or every few
   hundred bytes written (``zlib.compress`` of stored fields did, and so did
   Whoosh's slot-by-slot hash table writes): a thread waiting for the GIL is
   woken each time, loses the race for it to the writer, and waits again, so
-  the window froze for 50-100 ms at a time.
+  the window froze while it lasted.
 * No long-lived containers the garbage collector scans (see ``postings.py``).
+
+``python tests/benchmarks/search.py --writer`` measures each of these
+reasons: Whoosh's writer per posting and per document, merges, and the
+GUI thread's waits with the avoided calls put back.
 """
 
 from __future__ import annotations
@@ -61,7 +64,9 @@ from pkm.core.search.postings import (
 )
 from pkm.core.search.schema import MAX_WEIGHT, word_index
 
-#: Docs per segment written by rebuild (bounds memory: ~60 MB per segment).
+#: Docs per segment written by rebuild: bounds a rebuild's memory, since a
+#: segment's postings are held until it is written (``search.py --writer``
+#: prints the traced peak).
 SEGMENT_DOCS = 25_000
 
 
@@ -232,8 +237,8 @@ class _BulkWriter(SegmentWriter):
 
     def add_reader(self, reader: Any) -> None:
         """Merge a segment: per-doc data through Whoosh, postings by whole
-        decoded blocks instead of Whoosh's per-posting pool (~15 us a posting:
-        a merge of a few hundred docs took seconds)."""
+        decoded blocks instead of Whoosh's per-posting pool, which makes
+        even a merge of a few hundred docs slow enough to feel."""
         self._check_state()
         if self._derive:
             raise RuntimeError("a writer deriving gram fields cannot merge segments")

@@ -7,15 +7,18 @@ on the 20k-doc benchmark said so:
 
 * Writing (:class:`_BulkWriter` in ``bulk.py``, for rebuilds *and* updates):
   Whoosh's writer pushes every posting through a sorting pool and a
-  per-posting ``add()`` (~15 us a posting: ~400 docs/s, and merges of a few
-  hundred docs took seconds). Here postings go into per-term byte buffers
+  per-posting ``add()``, so indexing crawls and even small merges make a
+  save wait. Here postings go into per-term byte buffers
   with C-level ``map`` calls and are written a whole block at a time in the
   W3 codec's exact format; a rebuild (``build.py``) also derives the prefix
   grams from the words' postings and steps aside for the GUI thread.
 * Searching (:class:`Run` in ``engine.py``): term-at-a-time BM25F over whole
-  decoded posting blocks, instead of Whoosh's per-posting matcher calls (a
-  very common word: 60-90 ms with matchers, ~5 ms here), with decoded
-  postings cached between keystrokes (``cache.py``).
+  decoded posting blocks, instead of Whoosh's per-posting matcher calls
+  (which make a very common word too slow to search as you type), with
+  decoded postings cached between keystrokes (``cache.py``).
+
+The figures behind both are rerun by ``python tests/benchmarks/search.py``
+(``--writer`` for the writing side).
 
 Modules: ``build.py`` a rebuild's writing loop; ``bulk.py`` the bulk writer,
 with ``postings.py`` (terms) and ``perdoc.py`` (stored fields, lengths,
@@ -261,7 +264,7 @@ class SearchIndex:
             return False
         # Not ``searcher.refresh()``: in whoosh-reloaded 2.7.5 it reuses readers
         # by segment, so it misses deletions and keeps merged-away segments.
-        # A new searcher costs ~1 ms; decoded postings survive in the cache.
+        # A new searcher is cheap; decoded postings survive in the cache.
         if self._searcher is None or self._searcher.reader().generation() != (
             self._ix.latest_generation()
         ):

@@ -2,10 +2,10 @@
 column formats, written a whole column at a time.
 
 Whoosh's per-document writer takes one document at a time, through several
-layers of calls per field (~60-100 us a document); the bulk writer buffers
-the values and appends them here in one write per column, producing what
-those calls would have written. Stored fields are zlib streams made without
-``zlib.compress`` (see :func:`zlib_stored`).
+layers of Python calls per field for every document; the bulk writer
+buffers the values and appends them here in one write per column, producing
+what those calls would have written. Stored fields are zlib streams made
+without ``zlib.compress`` (see :func:`zlib_stored`).
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ def zlib_stored(data: bytes) -> bytes:
     """``data`` as a zlib stream of *stored* (uncompressed) deflate blocks.
 
     Whoosh's stored-fields column is read back with ``zlib.decompress``, so
-    it must hold zlib streams; ``zlib.compress`` (~25 us and a 256 KB state
-    each call) releases the GIL every document, which starves a waiting GUI
-    thread (see ``bulk.py``). The few bytes compression saved on a
-    ~150-byte pickle are not worth it. ``zlib.adler32`` keeps the GIL below
-    5 KB.
+    it must hold zlib streams; ``zlib.compress`` sets up a whole deflate
+    state each call and releases the GIL every document, which starves a
+    waiting GUI thread (see ``bulk.py``). The few bytes compression saves on
+    a pickle this small are not worth it. ``zlib.adler32`` keeps the GIL
+    below 5 KB (CPython's threshold).
     """
     out = [b"\x78\x01"]  # zlib header: deflate, 32K window, "fastest" level, valid check bits
     n = len(data)

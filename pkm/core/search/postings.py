@@ -4,8 +4,9 @@ prefix grams of a field's words derived from the words' postings.
 The bulk writer keeps each term's postings in a ``bytearray`` of native
 uint32s: weight then docnum in weighted fields, the docnum alone in others.
 Byte buffers rather than ``array.array``: the garbage collector does not
-track them (it tracks arrays since Python 3.10), so ~100k of them do not
-make full collections of 50-80 ms happen during a rebuild.
+track them (it tracks arrays since Python 3.10), so one per term, for
+every term of a segment, does not make long full collections happen during
+a rebuild (``tests/benchmarks/search.py --writer`` times one of each).
 """
 
 from __future__ import annotations
@@ -88,9 +89,10 @@ def gram_postings(
     the words' postings (``words``: sorted by word, docnums sorted).
 
     A gram's docs are the union of the docs of the words it starts: what
-    indexing every doc's grams gives, for ~1/10 of the work (a doc's ~230
-    grams cost ~110 us to make and invert; here words sharing a prefix are
-    neighbours in sorted order, so each level merges the one below it).
+    indexing every doc's grams gives, for a fraction of the work (a doc has
+    hundreds of grams, each made and inverted; here words sharing a prefix
+    are neighbours in sorted order, so each level merges the one below it;
+    ``search.py --writer`` times both).
     Streams: only the postings of the prefixes being merged are held.
     """
     out: dict[str, array] = {}
@@ -168,8 +170,8 @@ def _blocks(ids: list[int], weights: list[int] | None, minlb: int, maxlb: int) -
 def write_hashes(tindex: Any) -> None:
     """``HashWriter._write_hashes`` (the term file's 256 hash tables), with
     one file write instead of one per slot: the bytes are the same, but
-    ~200k small writes released and re-took the GIL every few hundred
-    slots, starving a thread waiting for it (see ``bulk.py``)."""
+    the small writes, one per slot, released and re-took the GIL every few
+    hundred slots, starving a thread waiting for it (see ``bulk.py``)."""
     null = (0, 0)
     pos = tindex.dbfile.tell()
     out = []

@@ -1,11 +1,12 @@
 """The user's query language, parsed into a small plan the index executes.
 
 Why not ``whoosh.qparser`` and ``whoosh.query``: Whoosh's matcher-based
-execution scores one posting at a time through several Python method calls;
-on 20k docs a very common word took 50-90 ms and a two-word phrase up to
-350 ms. ``index.py`` executes these plan nodes term-at-a-time over Whoosh's
-own posting blocks instead (same BM25F formula), which keeps p95 under
-50 ms. The nodes are plain frozen dataclasses, easy to test.
+execution scores one posting at a time through several Python method calls,
+too slow for very common words and phrases on a large journal.
+``index.py`` executes these plan nodes term-at-a-time over Whoosh's own
+posting blocks instead (same BM25F formula): ``python
+tests/benchmarks/search.py`` compares the two per query type. The nodes are
+plain frozen dataclasses, easy to test.
 
 Language (busy people type it; it must never crash):
 words (AND), ``"exact phrase"``, ``prefix*``, ``word~`` / ``word~2`` (fuzzy),
