@@ -200,3 +200,17 @@ def test_a_conflicting_save_keeps_the_users_text_and_the_other_in_history(ws):
     assert result.conflict
     assert ws.journal.get(entry.id).body == "The plan is C.\n"
     assert any(r.body == "The plan is B.\n" for r in ws.journal.revisions(entry.id))
+
+
+def test_a_threads_connection_is_closed_when_the_thread_ends(ws):
+    """Network threads come and go while the window is open: no connection piles up."""
+    before = ws.store.connections()
+
+    def use() -> None:
+        ws.journal.count()
+
+    for _ in range(20):
+        t = threading.Thread(target=use)
+        t.start()
+        t.join()
+    assert ws.store.connections() == before

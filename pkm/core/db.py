@@ -25,7 +25,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -114,6 +114,20 @@ def in_chunks(values: Sequence[V], size: int = IN_CHUNK) -> Iterator[tuple[str, 
         yield f"({marks(len(part))})", tuple(part)
 
 
+class _Held:
+    """Kept in a thread's local storage beside its connection: when the thread ends,
+    the local storage goes and this closes the connection (network threads come and go;
+    their connections must not pile up for as long as the window is open)."""
+
+    def __init__(self, store: Store, conn: sqlite3.Connection) -> None:
+        self.store, self.conn = store, conn
+
+    def __del__(self) -> None:
+        self.store._forget(self.conn)
+        with suppress(sqlite3.Error):
+            self.conn.close()
+
+
 class Store:
     """Owns the connections: one per thread, writes serialized, reads on snapshots."""
 
@@ -170,12 +184,23 @@ class Store:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """This thread's connection (made on first use)."""
+        """This thread's connection (made on first use, closed when the thread ends)."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._connect()
+            self._local.held = _Held(self, conn)
             self._local.depth = 0
         return conn
+
+    def connections(self) -> int:
+        """How many connections are open (one per live thread that used the store)."""
+        with self._all_lock:
+            return len(self._all)
+
+    def _forget(self, conn: sqlite3.Connection) -> None:
+        with self._all_lock:
+            if conn in self._all:
+                self._all.remove(conn)
 
     def _check(self, conn: sqlite3.Connection) -> None:
         """quick_check within CHECK_BUDGET_S; a failure marks the store read-only."""
