@@ -224,3 +224,20 @@ def test_an_index_busy_in_another_process_is_retried_not_failed(main_window, mon
     o.qtbot.waitUntil(lambda: search.pending() == 0, timeout=5000)
     assert o.window.ops.index_status != "failed"
     assert search.search("tag:retrytag").total == 1
+
+
+def test_words_typed_into_an_entry_trashed_elsewhere_are_kept(main_window, tmp_path):
+    o = main_window
+    entry_id = o.editor.entry_id
+    o.wait_idle()
+    o.editor._retry_timer.setInterval(100)
+    o.editor.autosaver._idle.setInterval(60_000)  # nothing saved before the delete lands
+    o.editor.autosaver._max.setInterval(60_000)
+    _type_at_end(o, " Words nobody saved yet.")
+    _cli(tmp_path / "ws", "journal", "delete", str(entry_id))
+    o.qtbot.waitUntil(
+        lambda: o.editor.entry is not None and o.editor.entry_id != entry_id, timeout=8000
+    )
+    kept = o.ws.journal.get(o.editor.entry_id)
+    assert "Words nobody saved yet." in kept.body and kept.title.endswith("(kept)")
+    assert "kept in a new note" in o.window.status.message.text()

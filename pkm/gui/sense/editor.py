@@ -324,9 +324,42 @@ class EditorPane(QWidget):
             return  # our own save: its result came back with the stored entry
         entry_id = self.entry.id
         if entry_id in change.removed_entries:
+            if origin is None and self._has_unsaved_text():
+                self._keep_as_new_note()
+                return
             self.clear("This entry is in the trash.\nUse Undo below, or press Ctrl+T for today's.")
         elif entry_id in change.entries:
             self.ops.load_entry(entry_id, self._refreshed, owner=self)
+
+    def _has_unsaved_text(self) -> bool:
+        return self.session is not None and (
+            self.autosaver.dirty or self.text.toPlainText() != self.session.base.body
+        )
+
+    def _keep_as_new_note(self) -> None:
+        """Another program trashed the entry while words typed here were not yet saved.
+
+        Their delete stands, and the words are not lost either: they become a new
+        note on the same day, which the editor opens (no save can reach a trashed entry).
+        """
+        assert self.entry is not None
+        old_title, day = self.entry.title, dt.date.fromisoformat(self.entry.day)
+        title = self.title_edit.text().strip() or old_title
+        body = self.text.toPlainText()
+        self.autosaver.reset()
+        self._retry_timer.stop()
+        self.clear("This entry was moved to the trash elsewhere.")
+
+        def kept(entry: Entry) -> None:
+            self.open_entry_requested.emit(entry.id)
+            self.ctx.status.show_message(
+                f"“{old_title}” was moved to the trash by another program while you were "
+                "writing. Your text is kept in a new note."
+            )
+
+        self.ops.create_note(
+            day, title=f"{title} (kept)"[:200], body=body, on_done=kept, owner=self
+        )
 
     def _refreshed(self, entry: Entry) -> None:
         """Another writer (a restore, a clip, the CLI in another process) changed the entry."""
