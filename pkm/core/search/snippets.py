@@ -25,12 +25,16 @@ ELLIPSIS = "…"
 def _candidates(heads: frozenset[str]) -> re.Pattern[str]:
     """Regex for the tokens that may match: those starting with a head."""
     alts = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alts})\w*(?:\.?\w+)*", re.IGNORECASE)
+    end = r"(?:(?<=[^\W\d_])(?:\+\+|#)(?![\w+#]))?"  # c++, c# (TOKEN_RE)
+    return re.compile(rf"(?<!\w)(?:{alts})\w*(?:\.?\w+)*{end}", re.IGNORECASE)
 
 
 def _head(stem_: str) -> str:
     """What a word with this stem starts with: Porter2 only rewrites the end
-    of a word ("happy" -> "happi", "hoping" -> "hope"), so drop one char."""
+    of a word ("happy" -> "happi", "hoping" -> "hope"), so drop one char;
+    it leaves "c++" and "c#" as they are."""
+    if stem_[-1:] in ("+", "#"):
+        return stem_
     return stem_[:-1] if len(stem_) > 2 else stem_
 
 
