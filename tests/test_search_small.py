@@ -144,3 +144,32 @@ def test_one_letter_titles_are_capped(tmp_path):
         assert len(res.hits) == LETTER_TITLES and res.total == len(docs)
     finally:
         index.close()
+
+
+# -- the CLI completes the last word ---------------------------------------
+
+
+@pytest.mark.parametrize("query", ["kn", "kno", "knowl", "knowledge", "management kno"])
+def test_cli_completes_the_last_word(cli, query):
+    cli("journal", "add", "Knowledge management: a knowledge base for the team")
+    found = cli("search", query, "--json")
+    assert found.code == 0 and len(found.json()) == 1, (query, found.err)
+
+
+@pytest.mark.parametrize("query", ["kno ", '"kno"', "knowl "])
+def test_cli_trailing_space_or_quotes_mean_whole_words(cli, query):
+    cli("journal", "add", "Knowledge management: a knowledge base for the team")
+    found = cli("search", query, "--json")
+    assert found.code == 0 and found.json() == []
+
+
+def test_cli_one_letter_says_why(cli):
+    cli("journal", "add", "Knowledge management")
+    found = cli("search", "k")
+    assert found.code == 0 and "Knowledge management" in found.out
+    assert "starting with “k”" in found.err
+
+
+def test_cli_help_explains_the_last_word(cli):
+    out = cli("search", "--help").out
+    assert "ends with a space" in out and "quoted" in out
