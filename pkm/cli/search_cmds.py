@@ -59,9 +59,20 @@ def ensure_index(app: AppContext) -> None:
 @json_option()
 @pass_app
 def search(app: AppContext, query, limit, newest, as_json) -> None:
-    """Search notes and reading. Words, "phrases", prefix*, tag:x, kind:note, day:2026-05 ..."""
+    """Search notes and reading. Words, "phrases", prefix*, tag:x, kind:note, day:2026-05 ...
+
+    As in the window, the last word is also a word's beginning ("knowl"
+    finds "knowledge") unless the query ends with a space or in a quoted
+    "phrase"; a last word of one letter is not a beginning, and a query of
+    one letter lists the newest titles with a word starting with it. c++, C#
+    and F# are whole words.
+    """
     ensure_index(app)
-    results = app.ws.search.search(query, limit=limit, sort="newest" if newest else "relevance")
+    results = app.ws.search.search(
+        query, limit=limit, sort="newest" if newest else "relevance", as_you_type=True
+    )
+    if results.note and not as_json:
+        click.echo(f"{results.note}:", err=True)
     rows = []
     for hit in results.hits:
         _, num = split_key(hit.key)

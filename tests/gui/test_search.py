@@ -141,3 +141,19 @@ def test_opening_a_hit_puts_the_keyboard_in_the_text_and_esc_goes_back(
     qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: o.editor.entry_id == target.id)
     assert o.editor.text.hasFocus()
+
+
+def test_one_letter_lists_the_newest_titles_and_says_why(open_window, tmp_path, clock):
+    home = tmp_path / "ws"
+    with Workspace(home, clock=clock) as ws:
+        ws.journal.create(title="Pricing memo", body="pricing")
+        ws.journal.create(title="Quarterly plan", body="pricing")
+        ws.journal.create(title="Board notes", body="pricing and a plan")
+    o = open_window(home)
+    qtbot, box = o.qtbot, o.window.search
+    _search_ready(o)
+    o.window.focus_search()
+    qtbot.keyClicks(box, "p")  # one letter: titles with a word starting with "p"
+    qtbot.waitUntil(lambda: box.popup.isVisible() and box.popup.model.rowCount() == 2)
+    assert "starting with “p”" in box.popup.header.text()
+    assert {box.popup.model.hits[i].title for i in range(2)} == {"Pricing memo", "Quarterly plan"}

@@ -98,6 +98,8 @@ class SearchResults:
     hits: list[Hit]
     total: int
     elapsed_ms: float
+    #: Why these hits, when the query was not searched as typed (one letter).
+    note: str = ""
 
 
 class SearchIndex:
@@ -444,16 +446,25 @@ class SearchIndex:
         ``fetch_text(keys)`` returns the plain bodies of the hits, used only
         for their snippets; without it snippets are empty. ``sort`` is
         "relevance" (BM25F, ties newest first) or "newest". With
-        ``as_you_type`` the last word typed also matches as a prefix.
+        ``as_you_type`` the last word typed also matches as a prefix, and a
+        query of one letter lists recent titles (see ``q.single_letter``).
         Raises QueryError for a query that cannot mean anything.
         """
         start = time.perf_counter()
         if sort not in ("relevance", "newest"):
             raise ValueError(f"sort must be 'relevance' or 'newest', not {sort!r}")
-        node = q.parse(query, as_you_type=as_you_type)
+        note = ""
+        letter = q.single_letter(query) if as_you_type else None
+        if letter is not None:  # see q.single_letter for this decision
+            node: q.Node | None = q.letter_titles(letter)
+            sort = "newest"
+            limit = min(limit, q.LETTER_TITLES)
+            note = f"Newest titles with a word starting with “{letter}”"
+        else:
+            node = q.parse(query, as_you_type=as_you_type)
         with self._lock:
             if node is None or limit <= 0 or not self._open():
-                return SearchResults([], 0, (time.perf_counter() - start) * 1000)
+                return SearchResults([], 0, (time.perf_counter() - start) * 1000, note)
             run = Run(self._searcher, self._cache, self._common or frozenset())
             top, total = run.top(node, limit, newest=sort == "newest")
             rows = [(run.stored(seg, d), score) for seg, d, score in top]
@@ -475,4 +486,4 @@ class SearchIndex:
                     score=score,
                 )
             )
-        return SearchResults(hits, total, (time.perf_counter() - start) * 1000)
+        return SearchResults(hits, total, (time.perf_counter() - start) * 1000, note)

@@ -204,7 +204,8 @@ def _term(text: str, title_only: bool = False, as_prefix: bool = False) -> Node 
             return Fuzzy(found[0], dist, title_only)
         return _words(m[1], title_only)
     node = _words(text, title_only)
-    if as_prefix and len(text) >= 2:
+    toks = TOKEN_RE.findall(text.lower()) if as_prefix else []
+    if toks and len(toks[-1]) >= 2:  # "c", "x.", "a-": no one-letter prefix
         pre = _prefix(text, title_only)
         return pre if node is None else _or([node, pre])
     return node
@@ -367,8 +368,9 @@ class _Parser:
 def parse(text: str, as_you_type: bool = False) -> Node | None:
     """Parse a query; None means "nothing to search for" (no hits, no error).
 
-    With ``as_you_type`` the last bare word (if at least 2 chars and not
-    followed by a space) also matches as a prefix: "strat" finds "strategy".
+    With ``as_you_type`` the last bare word (if its last token has at least
+    2 chars and no space follows) also matches as a prefix: "strat" finds
+    "strategy"; "c++" is the word c++, never the prefix "c".
     """
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
@@ -379,6 +381,33 @@ def parse(text: str, as_you_type: bool = False) -> Node | None:
     if as_you_type and text[-1:].isspace():
         as_you_type = False
     return _Parser(tokens, as_you_type).parse()
+
+
+#: How many titles one letter lists (see :func:`single_letter`).
+LETTER_TITLES = 30
+
+
+def single_letter(text: str) -> str | None:
+    """The letter (or digit), lowercase, when the whole query is one; else None.
+
+    Decision (issue 16): a word of one letter is not indexed, and as a prefix
+    it would match nearly everything, so a trailing one-letter word is never
+    completed ("board s" is "board"). The one exception is a query of just
+    one letter typed as you type (the window, and ``pkm search`` unless it
+    ends with a space): it lists up to LETTER_TITLES entries and items whose
+    title has a word starting with that letter, newest first, as
+    ``title:x*`` sorted by newest would, and says so (``SearchResults.note``)
+    so the user knows why these came up.
+    """
+    t = text.strip()
+    if len(t) == 1 and t.isalnum() and text[-1:] == t:
+        return t.lower()
+    return None
+
+
+def letter_titles(letter: str) -> Node:
+    """The query behind :func:`single_letter`: titles with a word starting so."""
+    return Prefix(letter, title_only=True)
 
 
 def highlight_terms(node: Node | None) -> tuple[set[str], set[str], list[tuple[str, ...]]]:
@@ -422,5 +451,7 @@ __all__ = [
     "Word",
     "highlight_terms",
     "is_long_prefix",
+    "letter_titles",
     "parse",
+    "single_letter",
 ]

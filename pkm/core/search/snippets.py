@@ -25,12 +25,16 @@ ELLIPSIS = "…"
 def _candidates(heads: frozenset[str]) -> re.Pattern[str]:
     """Regex for the tokens that may match: those starting with a head."""
     alts = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alts})\w*(?:\.?\w+)*", re.IGNORECASE)
+    end = r"(?:(?<=[^\W\d_])(?:\+\+|#)(?![\w+#]))?"  # c++, c# (TOKEN_RE)
+    return re.compile(rf"(?<!\w)(?:{alts})\w*(?:\.?\w+)*{end}", re.IGNORECASE)
 
 
 def _head(stem_: str) -> str:
     """What a word with this stem starts with: Porter2 only rewrites the end
-    of a word ("happy" -> "happi", "hoping" -> "hope"), so drop one char."""
+    of a word ("happy" -> "happi", "hoping" -> "hope"), so drop one char;
+    it leaves "c++" and "c#" as they are."""
+    if stem_[-1:] in ("+", "#"):
+        return stem_
     return stem_[:-1] if len(stem_) > 2 else stem_
 
 
@@ -123,6 +127,56 @@ def _render(text: str, start: int, end: int, matches: list[tuple[int, int, str]]
     return "".join(parts)
 
 
+def _last_space(text: str, lo: int, hi: int) -> re.Match[str] | None:
+    """The last run of whitespace in ``text[lo:hi]``, or None."""
+    found = None
+    for found in _SPACES.finditer(text, lo, hi):  # noqa: B007 (the last one is wanted)
+        pass
+    return found
+
+
+def _word_bounds(
+    text: str, start: int, end: int, matches: list[tuple[int, int, str]]
+) -> tuple[int, int]:
+    """Move ``start`` and ``end`` to word boundaries, so "…" never sits inside
+    a word (issue 16: the cut used to land inside the first or last word of
+    the text, or after a newline).
+
+    ``start`` goes back to just after the nearest whitespace within 20 chars,
+    or to 0 when the text begins within them (the cut was in its first word);
+    failing both, forward to the next whitespace before the first match.
+    ``end`` goes forward to the next whitespace within 20 chars, or to the
+    end of the text when it ends within them (the cut was in its last word);
+    failing both, back to the last whitespace after the last match. Only a
+    single "word" longer than the snippet (a huge URL) is still cut.
+    """
+    first = min((s for s, e, _ in matches if s >= start), default=end)
+    last = max((e for s, e, _ in matches if e <= end), default=start)
+    if start > 0 and not text[start - 1].isspace():
+        lo = max(0, start - 20)
+        m = _last_space(text, lo, start)
+        if m is not None:
+            start = m.end()
+        elif lo == 0:
+            start = 0
+        else:
+            m = _SPACES.search(text, start, max(start, first))
+            if m is not None:
+                start = m.end()
+    if end < len(text) and not text[end].isspace():
+        hi = min(len(text), end + 20)
+        m = _SPACES.search(text, end, hi)
+        if m is not None:
+            end = m.start()
+        elif hi == len(text):
+            end = len(text)
+        else:
+            m = _last_space(text, min(last, end), end)
+            if m is not None:
+                end = m.start()
+    return start, end
+
+
 def make_snippet(
     text: str,
     stems: Collection[str] = (),
@@ -149,11 +203,6 @@ def make_snippet(
         start = max(0, min(start, end - width))
     else:
         start, end = 0, width
-    if start > 0:  # do not cut a word in half
-        sp = text.rfind(" ", max(0, start - 20), start + 1)
-        start = sp + 1 if sp != -1 else start
-    if end < len(text):
-        sp = text.find(" ", end)
-        end = sp if sp != -1 and sp - end < 20 else end
+    start, end = _word_bounds(text, start, end, matches)
     body = _render(text, start, end, matches).strip()
     return (ELLIPSIS if start > 0 else "") + body + (ELLIPSIS if end < len(text) else "")

@@ -157,9 +157,15 @@ class SearchBox(QLineEdit):
         self.results = results
         hits = list(results.hits)
         total = getattr(results, "total", len(hits))
-        if hits:
+        # one letter lists recent titles (query.single_letter): say so
+        note = getattr(results, "note", "")
+        if hits and note:
+            header = f"{note} ({len(hits)} of {total}). Type more to search. ↑↓ to choose, Enter to open."
+        elif hits:
             shown = f"{len(hits)} of {total}" if total > len(hits) else str(total)
             header = f"{shown} {'match' if total == 1 else 'matches'}. ↑↓ to choose, Enter to open, Esc to close."
+        elif note:
+            header = f"No titles with a word starting with “{query.strip()}”. Type more to search."
         else:
             header = f"No matches for “{query}”. Try fewer words, or a word's beginning with *."
         if self.ops.index_status == "rebuilding":
