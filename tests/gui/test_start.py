@@ -4,8 +4,6 @@ window on a real X server (Xvfb) when it can."""
 from __future__ import annotations
 
 import os
-import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -83,23 +81,9 @@ def test_no_display_is_a_plain_message_not_a_qt_abort(tmp_path):
 
 
 @pytest.fixture
-def xvfb(tmp_path):
-    """A real X server on a free display number, stopped afterwards."""
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (Debian: apt-get install xvfb; .ci/run installs it)")
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        display = proc.stdout.readline().decode().strip()  # -displayfd: the number it chose
-        assert display.isdigit(), "Xvfb did not start"
-        yield f":{display}"
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=10)
-        proc.stdout.close()
+def xvfb(x_display):
+    """A real X server on a free display number (the x_display fixture), stopped afterwards."""
+    return x_display[0]
 
 
 @pytest.mark.slow
