@@ -166,12 +166,7 @@ def _leaves(group: click.Group, path: tuple[str, ...] = ()):
 def test_fuzz_no_argument_value_makes_an_unexpected_error(
     cli, tmp_path, memory_keyring, monkeypatch
 ):
-    """Every argument of every command, one odd value at a time, the others sane.
-
-    The one known exception is a folder target's --url longer than the file
-    system allows (pkm/core/publish/folder.py, OSError ENAMETOOLONG), left to
-    that module's owner.
-    """
+    """Every argument of every command, one odd value at a time, the others sane."""
     from pkm.cli import cli as root
 
     monkeypatch.chdir(tmp_path)  # relative paths land here
@@ -186,8 +181,6 @@ def test_fuzz_no_argument_value_makes_an_unexpected_error(
             if kind is None:
                 continue
             for value in FUZZ[kind]:
-                if path == ("targets", "add") and target.name == "url" and len(value) > 255:
-                    continue  # the known exception (see the docstring)
                 args = list(path)
                 for p in params:
                     if p is target:

@@ -40,9 +40,16 @@ class FolderAdapter(Adapter):
             raise BadInput("A folder target needs --url FOLDER (a path or a file:// URL).")
         if url.startswith("file://"):
             url = unquote(urlparse(url).path)
-        path = Path(os.path.expanduser(url)).resolve()
-        if path.exists() and not path.is_dir():
-            raise BadInput(f"{path} is a file, not a folder. Give a folder with --url.")
+        try:
+            path = Path(os.path.expanduser(url)).resolve()
+            if path.exists() and not path.is_dir():
+                raise BadInput(f"{path} is a file, not a folder. Give a folder with --url.")
+        except (OSError, ValueError) as exc:  # too long a name, a NUL byte, a loop of links
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise BadInput(
+                f"'{url[:60]}{'…' if len(url) > 60 else ''}' cannot be a folder here ({reason}). "
+                "Give the path of a folder with --url."
+            ) from None
         return str(path)
 
     @classmethod
