@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -40,3 +45,14 @@ def one_line_error(r: Result) -> str:
     assert len(lines) == 1, r.err
     assert "unexpected error" not in r.err and "Traceback" not in r.err
     return lines[0]
+
+
+def run_pkm_window(home: Path, *, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
+    """``pkm --home HOME`` (the window) in a process of its own, offscreen."""
+    return subprocess.run(
+        [sys.executable, "-m", "pkm", "--home", str(home)],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -18,6 +18,7 @@ import pytest
 
 from pkm.gui import instance_lock
 from pkm.gui.instance_lock import AlreadyOpen, Holder
+from tests.cli_helpers import run_pkm_window
 from tests.gui.window_driver import ROOT, WAIT_S, saved_bodies
 
 
@@ -31,13 +32,7 @@ def _qlockfile_contents(pid: int) -> str:
 
 
 def _run_pkm(home: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "pkm", "--home", str(home)],
-        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", **env},
-        capture_output=True,
-        text=True,
-        timeout=WAIT_S * 2,
-    )
+    return run_pkm_window(home, timeout=WAIT_S * 2, **env)
 
 
 @pytest.mark.slow

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
@@ -12,8 +10,8 @@ from PySide6.QtWidgets import QLabel
 
 from pkm.gui.app import acquire_lock
 from pkm.gui.settings_dialog import REMOTE_IMAGES, SettingsDialog
+from tests.cli_helpers import run_pkm_window
 
-ROOT = Path(__file__).resolve().parents[2]
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
@@ -22,13 +20,7 @@ def _texts(widget) -> str:
 
 
 def _run_pkm(home: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "pkm", "--home", str(home)],
-        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_pkm_window(home, timeout=120, **env)
 
 
 def test_three_stages_switch_with_ctrl_1_2_3_and_the_sidebar(main_window):
