@@ -287,9 +287,8 @@ def _whole_entry_confirmed(app: AppContext, pub, entry_id: int, names) -> bool:
         return True  # an update of what was already shared
     hint = f"To share a part, run: pkm posts new --from {entry_id} --title TITLE TEXT"
     if not sys.stdin.isatty():
-        click.echo(
-            f"pkm: note: {question.removesuffix(' Share a part instead?')}. {hint}", err=True
-        )
+        said = question.removesuffix(" Share a part instead?")
+        click.echo(f"pkm: note: {said} {hint}", err=True)
         return True
     if click.confirm(question, default=True, err=True):
         click.echo(hint, err=True)
