@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QPushButton
 
 from pkm.core.journal import ClipSource
 from pkm.gui.share.post_window import PostWindow
@@ -214,29 +214,45 @@ def test_mastodon_counts_characters_and_offers_the_blog_first(
         mastodon.close()
 
 
+def _question(o):
+    share = h.share_of(o)
+    o.qtbot.waitUntil(lambda: share.question_box is not None, timeout=10_000)
+    box = share.question_box
+    o.qtbot.waitUntil(box.isVisible)
+    return box
+
+
 def test_publishing_a_whole_daily_entry_asks_once_and_offers_a_part(open_window, tmp_path, clock):
     o, out = _folder_window(open_window, tmp_path, clock)
     share = h.share_of(o)
-    asked: list[str] = []
-
-    def ask(_parent, question: str) -> str:
-        asked.append(question)
-        return "part"
-
-    share.ask_whole_entry = ask
     h.click_menu_item(o, target="blog")
-    w = _post_window(o)
-    assert asked == [
+    box = _question(o)
+    assert box.text() == (
         "This is your whole day's entry, with today's prompt and 1 clip. Share a part instead?"
-    ]
+    )
+    assert box.defaultButton().text() == "Share a part…"  # Enter never sends the whole day
+    o.qtbot.mouseClick(box.findChild(QPushButton, "sharePart"), LEFT)
+    w = _post_window(o)
     assert MINE in w.text.toPlainText() and QUOTE not in w.text.toPlainText()
     assert not out.exists() or not any(out.glob("*.md"))  # nothing was published
     w.close()
 
-    # "Publish the whole entry" goes on to the usual preview.
-    share.ask_whole_entry = lambda _p, q: asked.append(q) or "whole"
+    # Cancel: nothing happens.
     h.click_menu_item(o, target="blog")
+    box = _question(o)
+    o.qtbot.keyClick(box, Qt.Key.Key_Escape)
+    o.qtbot.waitUntil(lambda: share.question_box is None)
+    assert share.preview_dialog is None and len(share.post_windows) == 0
+
+    # "Publish the whole entry" goes on to the usual preview, and is asked only once.
+    h.click_menu_item(o, target="blog")
+    box = _question(o)
+    o.qtbot.mouseClick(box.findChild(QPushButton, "publishWhole"), LEFT)
     o.qtbot.waitUntil(lambda: share.preview_dialog is not None, timeout=10_000)
-    share.preview_dialog.reject()
-    assert len(asked) == 2
-    QApplication.processEvents()
+    o.qtbot.mouseClick(share.preview_dialog.publish_button, LEFT)
+    o.qtbot.waitUntil(lambda: out.exists() and any(out.glob("*.md")), timeout=10_000)
+    assert QUOTE in next(out.glob("*.md")).read_text(encoding="utf-8")  # the user chose it
+    o.qtbot.waitUntil(lambda: h.button_of(o).pubs.get("blog") is not None, timeout=10_000)
+    h.click_menu_item(o, target="blog")  # an update now: no question
+    o.qtbot.waitUntil(lambda: "Updated" in h.status_text(o), timeout=10_000)
+    assert share.question_box is None

@@ -502,3 +502,25 @@ class PostWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
         super().closeEvent(event)
+
+
+def open_post_window(share: ShareController, post: Entry, sources: tuple = ()) -> PostWindow:
+    """One window per post: raise it if open, else make it (it is then in
+    ``share.post_windows`` until closed, so closing pkm flushes it)."""
+    for w in share.post_windows:
+        if w.post.id == post.id:
+            w.raise_()
+            w.activateWindow()
+            return w
+    window = PostWindow(share, post, sources, parent=share.ctx.window)  # type: ignore[arg-type]
+    window.open_entry.connect(share.ctx.window.open_entry.emit)
+    share.post_windows.append(window)
+    window.destroyed.connect(lambda _o=None: _gone(share, window))
+    window.show()
+    window.text.setFocus()
+    return window
+
+
+def _gone(share: ShareController, window: PostWindow) -> None:
+    if window in share.post_windows:
+        share.post_windows.remove(window)
