@@ -15,6 +15,7 @@ import pytest
 
 from tests.cli_helpers import run_cli
 from tests.publish import doubles
+from tests.publish.synapse import synapse_fixture
 
 WP_ENV = Path(os.environ.get("PKM_WP_ENV", "/tmp/pkm-wordpress.env"))
 
@@ -253,24 +254,4 @@ def wordpress() -> dict[str, str]:
 
 # ---- the real Synapse (.ci/synapse-setup) ---------------------------------------------------------
 
-
-@pytest.fixture(scope="session")
-def synapse(tmp_path_factory):
-    """A fresh Synapse for the session: users anna and bob, a room of anna's with an alias,
-    and a room of bob's that anna is not in."""
-    from tests.publish import synapse as syn
-
-    reason = syn.missing_reason()
-    if reason:
-        pytest.skip(reason)
-    server = syn.Synapse(tmp_path_factory.mktemp("synapse"))
-    try:
-        server.start()
-        print(f"\nSynapse started in {server.started_in:.1f} s on {server.url}")
-        server.register("anna")
-        server.register("bob")
-        server.room = server.create_room("anna", "Leadership team", alias="leadership")
-        server.bobs_room = server.create_room("bob", "Bob's room")
-        yield server
-    finally:
-        server.stop()
+synapse = synapse_fixture  # session-scoped: one server for all the Matrix tests

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+import pytest
 
 HOME = Path(os.environ.get("PKM_SYNAPSE_HOME", "/opt/pkm-synapse"))
 BASE_CONFIG = HOME / "conf" / "homeserver.yaml"
@@ -173,3 +174,23 @@ class Synapse:
         path = f"/rooms/{quote(room_id, safe='')}/messages"
         chunk = self.api(user, "GET", path, params={"dir": "b", "limit": "200"}).json()["chunk"]
         return [e for e in chunk if e["type"] == "m.room.message"]
+
+
+@pytest.fixture(scope="session")
+def synapse_fixture(tmp_path_factory):
+    """A fresh Synapse for the session: users anna and bob, a room of anna's with an alias
+    (#leadership:localhost), and a room of bob's that anna is not in."""
+    reason = missing_reason()
+    if reason:
+        pytest.skip(reason)
+    server = Synapse(tmp_path_factory.mktemp("synapse"))
+    try:
+        server.start()
+        print(f"\nSynapse started in {server.started_in:.1f} s on {server.url}")
+        server.register("anna")
+        server.register("bob")
+        server.room = server.create_room("anna", "Leadership team", alias="leadership")
+        server.bobs_room = server.create_room("bob", "Bob's room")
+        yield server
+    finally:
+        server.stop()
