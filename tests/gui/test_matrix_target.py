@@ -95,3 +95,50 @@ def test_add_a_matrix_room_test_the_connection_and_save(
     o.close()
     data = b"".join(p.read_bytes() for p in o.ws.home.rglob("*") if p.is_file())
     assert synapse.tokens["anna"].encode() not in data
+
+
+def test_publish_to_a_matrix_room_from_the_editor_then_edit_it(
+    open_window, tmp_path, clock, synapse
+):
+    o = h.open_with_targets(
+        open_window,
+        tmp_path / "ws",
+        clock,
+        lambda ws: ws.publishing.add_target(
+            "leaders",
+            "matrix",
+            url=synapse.url,
+            options={"room": "#leadership:localhost"},
+            secret=synapse.tokens["anna"],
+        ),
+    )
+    qtbot = o.qtbot
+    h.write_entry(o, "Working out loud in the room", "Share the *half-formed* thought.")
+    h.click_menu_item(o, target="leaders")
+    qtbot.waitUntil(lambda: h.share_of(o).preview_dialog is not None, timeout=15_000)
+    dialog = h.share_of(o).preview_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert f"leaders · Matrix · room #leadership:localhost on {synapse.url}" in dialog.where.text()
+    assert "Publishing again later updates this same post." in dialog.notes.text()
+    if SHOTS:
+        dialog.grab().save(str(Path(SHOTS) / "matrix-preview.png"))
+    qtbot.mouseClick(dialog.publish_button, LEFT)
+    qtbot.waitUntil(
+        lambda: "Published “Working out loud in the room” to leaders." in h.status_text(o),
+        timeout=15_000,
+    )
+    qtbot.mouseClick(h.status_button(o), LEFT)  # "Open": the event's matrix.to link
+    (url,) = o.opened_urls
+    assert url.startswith(f"https://matrix.to/#/{synapse.room}/$")
+    event_id = o.ws.publishing.publications()[0].remote_id
+    content = synapse.event("anna", synapse.room, event_id)["content"]
+    assert "<em>half-formed</em>" in content["formatted_body"]
+
+    qtbot.keyClicks(o.editor.text, " Second thoughts.")
+    h.click_menu_item(o, target="leaders")
+    qtbot.waitUntil(
+        lambda: "Updated “Working out loud in the room” on leaders." in h.status_text(o),
+        timeout=15_000,
+    )
+    latest = synapse.event("anna", synapse.room, event_id)["unsigned"]["m.relations"]["m.replace"]
+    assert latest["content"]["m.new_content"]["body"].endswith("Second thoughts.")

@@ -18,10 +18,11 @@ Decisions where the issue is silent:
   refused with the way to fix it.
 - The message is sent with `PUT …/send/m.room.message/{txnId}`, the txnId
   derived from pkm's idempotency key: a retry after an unanswered attempt is
-  deduplicated by the server itself (Synapse keeps transaction ids for about
-  30 minutes, per access token). After longer than that, `find()` still
-  recognises the message: the server returns `unsigned.transaction_id` to the
-  token that sent it.
+  deduplicated by the server itself (Synapse remembers a transaction id per
+  device for a day: 30 minutes in memory, 24 hours in its database). After
+  longer than that, `find()` still recognises the message: the server returns
+  `unsigned.transaction_id` to the device that sent it. (A new access token is
+  a new device: a retry after replacing the token cannot be recognised.)
 - Edits reference the *original* event (as the spec requires) with
   `m.new_content`; an edit whose text is what the room already shows is not
   sent, so a retry never adds a second "(edited)". A message removed in the

@@ -142,9 +142,7 @@ KINDS: tuple[KindInfo, ...] = (
         url_placeholder="https://matrix.example.org",
         secret_label="Access token",
         secret_placeholder="Element: Settings → Help & About → Advanced → Access Token",
-        options=(
-            OptionField("room", "Room", "#team:example.org or !abc…:example.org", True),
-        ),
+        options=(OptionField("room", "Room", "#team:example.org or !abc…:example.org", True),),
         badge="Mx",
     ),
     KindInfo(
