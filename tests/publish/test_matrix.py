@@ -11,7 +11,13 @@ from urllib.parse import quote
 
 import pytest
 
-from pkm.core.publish import RemoteGone, TargetAuthError, TargetUnreachable, UncertainOutcome
+from pkm.core.publish import (
+    RemoteGone,
+    TargetAuthError,
+    TargetUnreachable,
+    TooLarge,
+    UncertainOutcome,
+)
 from pkm.core.publish.base import TargetForbidden
 from pkm.core.publish.matrix import MatrixAdapter, matrix_html
 from tests.cli_helpers import one_line_error
@@ -258,3 +264,49 @@ def test_only_the_html_matrix_clients_render():
     assert "<td>1</td>" in out
     assert '<a href="https://example.com/c.png">chart</a>' in out
     assert '<img src="mxc://localhost/abc" alt="m">' in out
+
+
+def test_the_homeserver_is_found_from_the_sites_well_known_file(pub, synapse, make_entry):
+    """As Element does: the company's own address names the homeserver in .well-known."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Site(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path != "/.well-known/matrix/client":
+                self.send_error(404)
+                return
+            body = json.dumps({"m.homeserver": {"base_url": synapse.url + "/"}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread.start()
+    try:
+        address = f"http://127.0.0.1:{site.server_address[1]}"
+        add(pub, synapse, "company", url=address)
+        assert "as @anna:localhost" in pub.test_target("company")
+        assert pub.targets.get("company").cache["base_url"] == synapse.url
+        result = pub.publish(make_entry().id, "company")
+        assert synapse.event("anna", synapse.room, result.remote_id)["sender"] == "@anna:localhost"
+    finally:
+        site.shutdown()
+        site.server_close()
+        thread.join(5)
+
+
+def test_longer_than_a_matrix_message_may_be_is_refused_before_sending(pub, synapse, make_entry):
+    entry = make_entry(body="A long paragraph of reflection. " * 2500)  # ~80 KB
+    add(pub, synapse)
+    before = len(synapse.messages("anna", synapse.room))
+    with pytest.raises(TooLarge, match=r"more than the 64 KB a Matrix message may be\. Shorten"):
+        pub.publish(entry.id, "room")
+    assert len(synapse.messages("anna", synapse.room)) == before

@@ -217,7 +217,7 @@ class MatrixAdapter(Adapter):
             h["Content-Type"] = "application/json; charset=utf-8"
         return h
 
-    def _get(self, path: str, what: str, params: dict[str, str] | None = None) -> Reply:
+    def _get(self, path: str, params: dict[str, str] | None = None) -> Reply:
         return self.http.request(
             "GET", self._api(path), where=self.where, headers=self._headers(self.secret or ""),
             params=params,
@@ -230,7 +230,7 @@ class MatrixAdapter(Adapter):
             self.remember(base_url=self._discover())
         if self.room.startswith("#") and not self._room_id():
             self.say(f"Looking up the room {self.room}…")
-            reply = self._get(f"/directory/room/{quote(self.room, safe='')}", "the room")
+            reply = self._get(f"/directory/room/{quote(self.room, safe='')}")
             if reply.status == 404:
                 raise PublishError(
                     f"There is no room {self.room} on {self.where}. Check its address in "
@@ -359,8 +359,7 @@ class MatrixAdapter(Adapter):
     def _latest(self, room_id: str, remote: Remote) -> dict[str, Any] | None:
         """What the room shows for the message now: its latest edit, else its own content."""
         reply = self._get(
-            f"/rooms/{quote(room_id, safe='')}/event/{quote(remote.remote_id, safe='')}",
-            "the message",
+            f"/rooms/{quote(room_id, safe='')}/event/{quote(remote.remote_id, safe='')}"
         )
         gone = RemoteGone(
             f"The message this entry was posted as ({remote.url or remote.remote_id}) no longer "
@@ -383,7 +382,6 @@ class MatrixAdapter(Adapter):
         room_id = self._room_id()
         reply = self._get(
             f"/rooms/{quote(room_id, safe='')}/messages",
-            "reading the room",
             params={"dir": "b", "limit": "100"},
         )
         self._check(reply, "reading the room's latest messages")
@@ -400,17 +398,17 @@ class MatrixAdapter(Adapter):
     # ---- test connection -------------------------------------------------------------
 
     def test(self) -> str:
-        reply = self._get("/account/whoami", "signing in")
+        reply = self._get("/account/whoami")
         self._check(reply, "signing in")
         user_id = str((reply.json(self.where) or {}).get("user_id") or "")
         self.remember(user_id=user_id)
         room_id = self._room_id()
-        joined = self._get("/joined_rooms", "listing your rooms")
+        joined = self._get("/joined_rooms")
         self._check(joined, "listing your rooms")
         if room_id not in ((joined.json(self.where) or {}).get("joined_rooms") or []):
             raise TargetForbidden(self._not_joined(user_id))
         name = ""
-        state = self._get(f"/rooms/{quote(room_id, safe='')}/state/m.room.name", "the room")
+        state = self._get(f"/rooms/{quote(room_id, safe='')}/state/m.room.name")
         if state.ok():
             name = str((state.json(self.where) or {}).get("name") or "")
         room = f"“{name}” ({self.room})" if name else self.room
