@@ -52,7 +52,9 @@ log_config: DIR/log.config
 trusted_key_servers: []
 suppress_key_server_warning: true
 enable_metrics: false
-rc_message: {per_second: 1000, burst_count: 1000}
+# Messages: a tight limit, as on a busy public server; anna and bob have it lifted
+# (override_ratelimit), carol keeps it, to meet M_LIMIT_EXCEEDED for real.
+rc_message: {per_second: 0.1, burst_count: 3}
 rc_login:
   address: {per_second: 1000, burst_count: 1000}
   account: {per_second: 1000, burst_count: 1000}
@@ -131,11 +133,11 @@ class Synapse:
 
     # ---- users and rooms --------------------------------------------------------------
 
-    def register(self, user: str) -> str:
+    def register(self, user: str, *, admin: bool = False) -> str:
         """A new user through Synapse's own tool (shared secret), then its access token."""
         subprocess.run(
             [str(HOME / "bin" / "register_new_matrix_user"), "-c", str(BASE_CONFIG),
-             "-u", user, "-p", PASSWORD, "--no-admin", self.url],
+             "-u", user, "-p", PASSWORD, "--admin" if admin else "--no-admin", self.url],
             check=True, capture_output=True, timeout=60,
         )  # fmt: skip
         r = httpx.post(
@@ -159,6 +161,16 @@ class Synapse:
         r.raise_for_status()
         return r
 
+    def lift_rate_limit(self, user: str) -> None:
+        """Synapse's admin API: no message rate limit for this user (0 means none)."""
+        r = httpx.post(
+            f"{self.url}/_synapse/admin/v1/users/@{user}:localhost/override_ratelimit",
+            headers={"Authorization": f"Bearer {self.tokens['admin']}"},
+            json={"messages_per_second": 0, "burst_count": 0},
+            timeout=30,
+        )
+        r.raise_for_status()
+
     def create_room(self, user: str, name: str, alias: str = "") -> str:
         body: dict = {"name": name, "preset": "private_chat"}
         if alias:
@@ -178,8 +190,9 @@ class Synapse:
 
 @pytest.fixture(scope="session")
 def synapse_fixture(tmp_path_factory):
-    """A fresh Synapse for the session: users anna and bob, a room of anna's with an alias
-    (#leadership:localhost), and a room of bob's that anna is not in."""
+    """A fresh Synapse for the session: users anna and bob (no rate limit) and carol (the
+    server's tight one), a room of anna's with an alias (#leadership:localhost) that carol
+    has joined too, and a room of bob's that anna is not in."""
     reason = missing_reason()
     if reason:
         pytest.skip(reason)
@@ -187,10 +200,16 @@ def synapse_fixture(tmp_path_factory):
     try:
         server.start()
         print(f"\nSynapse started in {server.started_in:.1f} s on {server.url}")
-        server.register("anna")
-        server.register("bob")
+        server.register("admin", admin=True)
+        for user in ("anna", "bob", "carol"):
+            server.register(user)
+        server.lift_rate_limit("anna")
+        server.lift_rate_limit("bob")
         server.room = server.create_room("anna", "Leadership team", alias="leadership")
         server.bobs_room = server.create_room("bob", "Bob's room")
+        server.api("anna", "POST", f"/rooms/{quote(server.room, safe='')}/invite",
+                   json={"user_id": "@carol:localhost"})  # fmt: skip
+        server.api("carol", "POST", f"/rooms/{quote(server.room, safe='')}/join", json={})
         yield server
     finally:
         server.stop()

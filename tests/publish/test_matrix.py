@@ -6,12 +6,14 @@ Skipped with a reason when Synapse is not installed.
 
 from __future__ import annotations
 
+import re
 import socket
 from urllib.parse import quote
 
 import pytest
 
 from pkm.core.publish import (
+    RateLimited,
     RemoteGone,
     TargetAuthError,
     TargetUnreachable,
@@ -310,3 +312,21 @@ def test_longer_than_a_matrix_message_may_be_is_refused_before_sending(pub, syna
     with pytest.raises(TooLarge, match=r"more than the 64 KB a Matrix message may be\. Shorten"):
         pub.publish(entry.id, "room")
     assert len(synapse.messages("anna", synapse.room)) == before
+
+
+def test_rate_limited_says_when_to_try_again_and_nothing_was_posted(pub, synapse, make_entry):
+    """carol keeps the server's limit (3 messages at once, then one per 10 s)."""
+    add(pub, synapse, "carols", token=synapse.tokens["carol"])
+    entries = [make_entry() for _ in range(5)]
+    with pytest.raises(RateLimited) as err:
+        for e in entries:
+            pub.publish(e.id, "carols")
+    msg = str(err.value)
+    assert re.fullmatch(
+        r"Matrix at http://127\.0\.0\.1:\d+ is rate limiting \(M_LIMIT_EXCEEDED\): try again "
+        r"after \d+ seconds\. Nothing was posted\.",
+        msg,
+    ), msg
+    assert 0 < err.value.retry_after <= 11
+    refused = next(e for e in entries if pub.publications(e.id)[0].state == "failed")
+    assert _messages_titled(synapse, refused.title) == []
