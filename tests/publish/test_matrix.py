@@ -150,6 +150,8 @@ def test_room_by_alias_is_resolved_once_and_by_id_works_too(pub, synapse, make_e
     a = pub.publish(make_entry().id, "by-alias")
     b = pub.publish(make_entry().id, "by-id")
     assert synapse.room in a.url and synapse.room in b.url
+    # room version 12 ids name no server: the link's via= is the account's server
+    assert ":" not in synapse.room and b.url.endswith("?via=localhost")
     assert synapse.event("anna", synapse.room, a.remote_id)["room_id"] == synapse.room
     assert synapse.event("anna", synapse.room, b.remote_id)["room_id"] == synapse.room
 

@@ -228,6 +228,8 @@ class MatrixAdapter(Adapter):
     def prepare(self) -> None:
         if "base_url" not in self.cache:
             self.remember(base_url=self._discover())
+        if self.secret and not self.cache.get("user_id"):
+            self._whoami()  # the account's server names where links point (via=)
         if self.room.startswith("#") and not self._room_id():
             self.say(f"Looking up the room {self.room}…")
             reply = self._get(f"/directory/room/{quote(self.room, safe='')}")
@@ -397,11 +399,15 @@ class MatrixAdapter(Adapter):
 
     # ---- test connection -------------------------------------------------------------
 
-    def test(self) -> str:
+    def _whoami(self) -> str:
         reply = self._get("/account/whoami")
         self._check(reply, "signing in")
         user_id = str((reply.json(self.where) or {}).get("user_id") or "")
         self.remember(user_id=user_id)
+        return user_id
+
+    def test(self) -> str:
+        user_id = self._whoami()
         room_id = self._room_id()
         joined = self._get("/joined_rooms")
         self._check(joined, "listing your rooms")
