@@ -7,6 +7,7 @@ always sanitized: a pasted `<script>` in a note must never run anywhere.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
@@ -188,15 +189,14 @@ _PLAIN_RULES = [
     (re.compile(r"\[\[([^\[\]|\n]+?)\|([^\[\]\n]+?)\]\]"), r"\2"),
     (re.compile(r"\[\[([^\[\]|\n]+?)\]\]"), r"\1"),
     (_HTML_TAG, " "),  # inline HTML tags
-    (re.compile(r"^\s{0,3}(#{1,6}|>+|[-*+]\s+\[[ xX]\]|[-*+]|\d+[.)])[ \t]+", re.M), ""),
-    (re.compile(r"^\s{0,3}#{1,6}$", re.M), ""),  # an empty heading
+    (re.compile(r"<!--.*?-->", re.S), ""),  # HTML comments
+    (re.compile(r"^\s{0,3}(#{1,6}|>+|[-*+]\s+\[[ xX]\]|[-*+]|\d+[.)])\s+", re.M), ""),
     (re.compile(r"(\*\*|__|~~|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))"), ""),
     (re.compile(r"^\s*\|?[-:| ]{3,}\|?\s*$", re.M), ""),  # table rules
     (re.compile(r"[ \t]*\|[ \t]*"), " "),
 ]
 
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_FENCE_START = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*$", re.M)
 
 
 def split_code(text: str) -> list[tuple[bool, str]]:
@@ -207,41 +207,46 @@ def split_code(text: str) -> list[tuple[bool, str]]:
     A fence left open runs to the end, as in CommonMark.
     """
     out: list[tuple[bool, str]] = []
-    prose: list[str] = []
-    lines = text.splitlines(keepends=True)
-    i = 0
-    while i < len(lines):
-        m = _FENCE_OPEN.match(lines[i])
+    pos = 0
+    while True:
+        m = _FENCE_START.search(text, pos)
         if not m:
-            prose.append(lines[i])
-            i += 1
-            continue
+            break
         fence = m.group(1)
-        close = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
-        body: list[str] = []
-        i += 1
-        while i < len(lines) and not close.match(lines[i].rstrip("\r\n")):
-            body.append(lines[i])
-            i += 1
-        i += 1  # the closing fence
-        out.extend(_split_spans("".join(prose)))
-        prose = []
-        out.append((True, "".join(body)))
-    out.extend(_split_spans("".join(prose)))
+        close = re.compile(
+            r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$", re.M
+        ).search(text, m.end() + 1)
+        end = close.start() if close else len(text)
+        out.extend(_split_spans(text[pos : m.start()]))
+        out.append((True, text[m.end() + 1 : end]))
+        pos = close.end() + 1 if close else len(text)
+    out.extend(_split_spans(text[pos:]))
     return [(code, piece) for code, piece in out if piece]
 
 
 def _split_spans(text: str) -> list[tuple[bool, str]]:
+    """Code spans: a run of N backticks up to the next run of exactly N, within a paragraph."""
     out: list[tuple[bool, str]] = []
-    last = 0
-    for m in _CODE_SPAN.finditer(text):
-        if "\n\n" in m.group(2):
-            continue  # a code span never crosses a paragraph
-        out.append((False, text[last : m.start()]))
-        out.append((True, m.group(2)))
-        last = m.end()
+    last = i = 0
+    while (i := text.find("`", i)) >= 0:
+        n = _BACKTICKS.match(text, i).end() - i  # type: ignore[union-attr]
+        close = _closing_run(n).search(text, i + n)
+        if close is None or close.start() == i + n or text.find("\n\n", i + n, close.start()) >= 0:
+            i += n
+            continue
+        out.append((False, text[last:i]))
+        out.append((True, text[i + n : close.start()]))
+        last = i = close.end()
     out.append((False, text[last:]))
     return out
+
+
+_BACKTICKS = re.compile("`+")
+
+
+@functools.cache
+def _closing_run(n: int) -> re.Pattern[str]:
+    return re.compile(r"(?<!`)`{" + str(n) + r"}(?!`)")
 
 
 _HOLE = re.compile("\x03(\\d+)\x03")
@@ -257,7 +262,9 @@ def to_plain(text: str, *, prose: Callable[[str], str] | None = None) -> str:
     """
     code: list[str] = []
     pieces = []
-    for is_code, piece in split_code(text.replace("\x03", "")):
+    text = text.replace("\x03", "")
+    parts = split_code(text) if "`" in text or "~~~" in text else [(False, text)]
+    for is_code, piece in parts:
         if is_code:
             code.append(piece.rstrip("\n") if piece.endswith("\n") else piece)
             piece = f"\x03{len(code) - 1}\x03" + ("\n" if piece.endswith("\n") else "")
