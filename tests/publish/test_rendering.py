@@ -85,7 +85,8 @@ def test_a_line_of_tags_is_not_a_heading_anywhere_it_is_published(pub, hooks, ta
     assert f"\n\n{TAGS_LINE}\n\n" in mm["text"]
     (mail,) = smtp_plain.messages
     assert mail.get_body(("html",)).get_content().count("<h1>") == 1
-    assert f"\n{TAGS_LINE}\n" in mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    text_part = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert f"\n{TAGS_LINE}\n" in text_part and text_part.count(TAGS_LINE) == 1  # not twice
 
 
 # ---- 2. plain text keeps code and text verbatim ------------------------------------------
