@@ -169,6 +169,8 @@ def test_slack_quotes_are_raw_and_only_amp_lt_gt_are_escaped():
     assert "&gt; Quoted" not in text
     assert "`x &lt; y &amp;&amp; z &gt; w`" in text
     assert '```\nif cost &lt; 4 and a &gt; b:\n    print("**not bold** &amp; &lt;wait&gt;")' in text
+    # Slack has no tables: a code block with the columns lined up
+    assert "```\nOption  Cost\n------  ----\nBuy     &lt; 4\nWait    5\n```" in text
 
 
 def test_a_long_code_block_is_closed_and_reopened_in_each_section(pub, hooks, make_entry):

@@ -157,18 +157,59 @@ _QUOTE = re.compile(r"^[ \t]{0,3}(?:&gt;[ \t]?)+", re.M)
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
 
 
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of one Markdown table row (`\\|` is a | inside a cell)."""
+    line = line.strip()
+    line = line[1:] if line.startswith("|") else line
+    line = line[:-1] if line.endswith("|") and not line.endswith("\\|") else line
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)]
+
+
+def table_at(lines: list[str], i: int) -> tuple[list[list[str]], int] | None:
+    """The table starting at lines[i] (header, rule, rows) and the index after it, or None."""
+    if "|" not in lines[i] or i + 1 >= len(lines) or not TABLE_RULE.match(lines[i + 1]):
+        return None
+    rows, j = [table_cells(lines[i])], i + 2
+    while j < len(lines) and "|" in lines[j] and lines[j].strip():
+        rows.append(table_cells(lines[j]))
+        j += 1
+    return rows, j
+
+
+def _aligned(rows: list[list[str]]) -> str:
+    """A table as monospace text with its columns lined up (Slack has no tables)."""
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    sizes = [max(len(r[c]) for r in rows) for c in range(width)]
+    lines = ["  ".join(cell.ljust(sizes[c]) for c, cell in enumerate(r)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * n for n in sizes))
+    return "\n".join(lines)
+
+
 def slack_mrkdwn(md: str) -> str:
     """Markdown -> Slack mrkdwn, following Slack's "Formatting text for app surfaces".
 
     Only & < > are escaped, everywhere (code too); a quote's `>` at the start
     of a line stays raw, or Slack shows "&gt;" as text. Code blocks become
-    ```…``` (Slack has no language tag) with their text untouched.
+    ```…``` (Slack has no language tag) with their text untouched, and so do
+    tables, with their columns lined up (Slack has no tables).
     """
     out: list[str] = []
     prose: list[str] = []
     lines = public_markdown(md).splitlines()
     i = 0
     while i < len(lines):
+        table = table_at(lines, i)
+        if table:
+            if prose:
+                out.append(_slack_text("\n".join(prose)))
+                prose = []
+            out.append("```\n" + slack_escape(_aligned(table[0])) + "\n```")
+            i = table[1]
+            continue
         m = _FENCE_LINE.match(lines[i])
         if not m:
             prose.append(lines[i])

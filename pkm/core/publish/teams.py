@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from pkm.core.publish.base import Post
-from pkm.core.publish.render import hashtags
+from pkm.core.publish.render import hashtags, table_at
 from pkm.core.publish.webhook import WebhookAdapter
 
 MAX_BYTES = 28_000
@@ -38,7 +38,6 @@ _TASK = re.compile(r"^(\s*)[-*+]\s+\[([ xX])\]\s+")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _QUOTE = re.compile(r"^ {0,3}> ?")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
 
 
@@ -50,13 +49,6 @@ def _text(md: str) -> str:
         line = re.sub(r"~~(.+?)~~", r"\1", line)
         lines.append(_CODE_SPAN.sub(r"\2", line))
     return "\n".join(lines)
-
-
-def _cells(line: str) -> list[str]:
-    line = line.strip()
-    line = line[1:] if line.startswith("|") else line
-    line = line[:-1] if line.endswith("|") and not line.endswith("\\|") else line
-    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)]
 
 
 def _table(rows: list[list[str]]) -> dict[str, Any]:
@@ -151,14 +143,11 @@ def card_blocks(markdown: str) -> list[dict[str, Any]]:
                 }
             )
             continue
-        if "|" in line and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1]):
+        table = table_at(lines, i)
+        if table:
             flush()
-            rows = [_cells(line)]
-            i += 2
-            while i < len(lines) and "|" in lines[i] and lines[i].strip():
-                rows.append(_cells(lines[i]))
-                i += 1
-            add(_table(rows))
+            add(_table(table[0]))
+            i = table[1]
             continue
         heading = _HEADING.match(line)
         if heading:
