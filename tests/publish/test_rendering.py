@@ -126,6 +126,7 @@ def test_teams_card_declares_what_it_uses_and_passes_the_schema(pub, hooks, tagg
     (msg,) = hooks.messages["teams"]
     card = msg["attachments"][0]["content"]
     assert card["version"] == "1.5" and card_problems(card) == []
+    assert card["fallbackText"].startswith(f"{tagged.title}\n\nA reflection on the week.")
     body = card["body"]
     tables = [b for b in body if b["type"] == "Table"]
     assert len(tables) == 1 and tables[0]["firstRowAsHeader"] is True

@@ -1,17 +1,19 @@
 """Microsoft Teams via a Workflows webhook ("Post to a channel when a webhook request is received").
 
 The payload is a message with one Adaptive Card attachment, version 1.5:
-the newest Teams renders (desktop, web and mobile), and the first with
-`Table` and the `heading` text style. Every card the tests build is checked
-against Microsoft's published 1.5 schema (tests/publish/schemas/), which has
-no room for Teams' own `msteams` extension, so the card does not use it.
+the newest version Teams supports, and the first with `Table` and the
+`heading` text style. Every card the tests build is checked against
+Microsoft's published 1.5 schema (tests/publish/schemas/), which has no room
+for Teams' own extensions (`msteams`, the `CodeBlock` element), so the card
+uses neither.
 
 A TextBlock understands only a small Markdown subset (bold, italic, lists,
 links), so the entry is turned into card elements block by block: headings
 are heading TextBlocks, tables are `Table`s, code is a monospace RichTextBlock
 (its TextRuns read no Markdown, so code stays as typed) in an emphasis
 Container, and a quote is an emphasis Container holding its own blocks.
-Workflows answers 202 Accepted with no message id, so a posted card cannot
+`fallbackText` carries the text for clients older than 1.5. Workflows
+answers 202 Accepted with no message id, so a posted card cannot
 be edited; Teams refuses messages over about 28 KB.
 """
 
@@ -21,10 +23,11 @@ import re
 from typing import Any
 
 from pkm.core.publish.base import Post
-from pkm.core.publish.render import hashtags, table_at
+from pkm.core.publish.render import fit, hashtags, table_at
 from pkm.core.publish.webhook import WebhookAdapter
 
 MAX_BYTES = 28_000
+FALLBACK_CHARS = 2_000
 CARD_VERSION = "1.5"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
@@ -212,6 +215,8 @@ class TeamsAdapter(WebhookAdapter):
             "type": "AdaptiveCard",
             "version": CARD_VERSION,
             "body": body,
+            # what a Teams client older than 1.5 shows instead of the card
+            "fallbackText": fit(f"{post.title}\n\n{post.plain}", FALLBACK_CHARS, post.link),
         }
         return {
             "type": "message",
