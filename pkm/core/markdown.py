@@ -202,9 +202,9 @@ _FENCE_START = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*$", re.M)
 def split_code(text: str) -> list[tuple[bool, str]]:
     """(is_code, piece) in order: fenced blocks (fence lines dropped) and `code spans`.
 
-    Code is what the writer typed, character for character: plain text,
-    Slack and the cards must not read Markdown, HTML or entities inside it.
-    A fence left open runs to the end, as in CommonMark.
+    Code is what the writer typed, character for character: the plain text
+    must not read Markdown, HTML or entities inside it. A fence left open runs
+    to the end, as in CommonMark.
     """
     out: list[tuple[bool, str]] = []
     pos = 0
