@@ -79,7 +79,10 @@ def micropub() -> Iterator[doubles.Micropub]:
 
 @pytest.fixture
 def webhooks() -> Iterator[doubles.Webhooks]:
-    yield from _serve(doubles.Webhooks())  # type: ignore[misc]
+    """The webhook double; every Slack and Teams payload it got must pass the validators."""
+    server = doubles.Webhooks()
+    yield from _serve(server)  # type: ignore[misc]
+    assert server.invalid == [], f"payloads the official validators reject: {server.invalid}"
 
 
 @pytest.fixture
