@@ -19,6 +19,7 @@ from tests.gui.share_helpers import LEFT
 from tests.publish import doubles
 
 micropub = h.micropub
+webhooks = h.webhooks
 
 MINE = (
     "Trust grows when leaders share early. It compounds like interest. "
@@ -256,3 +257,37 @@ def test_publishing_a_whole_daily_entry_asks_once_and_offers_a_part(open_window,
     h.click_menu_item(o, target="blog")  # an update now: no question
     o.qtbot.waitUntil(lambda: "Updated" in h.status_text(o), timeout=10_000)
     assert share.question_box is None
+
+
+def test_channel_previews_are_drawn_from_what_is_sent(open_window, tmp_path, clock, webhooks):
+    """Teams' card and Slack's blocks, from the adapters' own payloads: a quote is a quote,
+    code is code, a table a table, and a line of #tags is no heading."""
+    text = (
+        "> Customers asked for fewer plans.\n\n"
+        "| plan | price |\n| --- | --- |\n| Basic | 10 |\n\n"
+        "```\nif cost < 4: buy()\n```\n\n#strategy #pricing\n"
+    )
+
+    def setup(ws) -> None:
+        ws.publishing.add_target("team", "teams", secret=webhooks.url + webhooks.TEAMS)
+        ws.publishing.add_target("chat", "slack", secret=webhooks.url + webhooks.SLACK)
+        note = ws.journal.create(kind="note", title="Pricing", body=text)
+        ws.journal.new_post(source_id=note.id, title="Pricing, simpler", body=text)
+
+    o = h.open_with_targets(open_window, tmp_path / "ws", clock, setup)
+    share = h.share_of(o)
+    share.open_post(o.ws.journal.list_posts()[0])
+    w = _post_window(o)
+    w.target_box.setCurrentIndex(w.target_box.findData("team"))
+    o.qtbot.waitUntil(lambda: "Basic" in w.preview.toPlainText())
+    doc = w.preview.toHtml()
+    assert "<table" in doc and "Basic" in doc  # a real table
+    assert "if cost &lt; 4: buy()" in doc  # code kept, verbatim
+    assert "<h3" not in doc.split("Pricing, simpler", 1)[1]  # only the title is a heading
+    assert "|" not in w.preview.toPlainText()  # no raw Markdown table
+    w.target_box.setCurrentIndex(w.target_box.findData("chat"))
+    o.qtbot.waitUntil(lambda: w.publish_button.text() == "Publish to chat")
+    plain = w.preview.toPlainText()
+    assert "Customers asked for fewer plans." in plain and "&gt;" not in plain
+    assert "if cost < 4: buy()" in plain and "```" not in plain
+    assert webhooks.messages == {"slack": [], "teams": [], "mattermost": []}  # nothing sent
