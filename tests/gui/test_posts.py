@@ -291,3 +291,15 @@ def test_channel_previews_are_drawn_from_what_is_sent(open_window, tmp_path, clo
     assert "Customers asked for fewer plans." in plain and "&gt;" not in plain
     assert "if cost < 4: buy()" in plain and "```" not in plain
     assert webhooks.messages == {"slack": [], "teams": [], "mattermost": []}  # nothing sent
+
+
+def test_share_this_and_publish_stay_on_the_toolbar_at_1024_wide(open_window, tmp_path, clock):
+    """A narrow window folds Preview, History and Export away first, never the way to share."""
+    from PySide6.QtCore import QSize
+
+    o, _out = _folder_window(open_window, tmp_path, clock)
+    o.window.resize(QSize(1024, 700))
+    stage = o.window.stages["share"]
+    o.qtbot.waitUntil(lambda: stage.share_this.button.isVisible(), timeout=5000)
+    assert stage.publish_button.isVisible()
+    assert stage.share_this.button.text() == "Share this…"
