@@ -43,12 +43,20 @@ def cli(ctx: click.Context, home: str | None) -> None:
 
 
 def _register() -> None:
-    from pkm.cli import feeds_cmds, journal_cmds, posts_cmds, publish_cmds, search_cmds
+    from pkm.cli import (
+        feeds_cmds,
+        journal_cmds,
+        posts_cmds,
+        publish_cmds,
+        saved_cmds,
+        search_cmds,
+    )
 
     for command in (
         journal_cmds.journal,
         search_cmds.search,
         search_cmds.index,
+        saved_cmds.searches,
         feeds_cmds.feeds,
         feeds_cmds.items,
         feeds_cmds.rules,

@@ -19,6 +19,7 @@ from pkm.gui.operations import DaySummary, EntryContext
 from pkm.gui.sense.context_panel import ContextPanel
 from pkm.gui.sense.day_panel import DayPanel
 from pkm.gui.sense.editor import EditorPane
+from pkm.gui.sense.saved_searches import SavedSearchesPanel
 from pkm.gui.stage import GuiContext, Stage
 
 REFRESH_DELAY_MS = 300
@@ -41,6 +42,11 @@ class SenseStage(Stage):
         self._refresh_wanted: set[str] = set()
 
         self.day_panel = DayPanel(self.ops)
+        self.saved_searches = SavedSearchesPanel(
+            self.ops, lambda: getattr(getattr(ctx.window, "search", None), "text", str)()
+        )
+        self.saved_searches.search_requested.connect(ctx.window.search_for)
+        self.day_panel.layout().addWidget(self.saved_searches)
         self.editor = EditorPane(ctx)
         self.context = ContextPanel()
         self.split = QSplitter()
