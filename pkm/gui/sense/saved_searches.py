@@ -146,8 +146,8 @@ class SavedSearchesPanel(QWidget):
         self.empty.setVisible(not rows)
         self.list.setVisible(bool(rows))
         rows_shown = min(len(rows), 6)  # as tall as its rows, up to six, then it scrolls
-        row_h = self.list.sizeHintForRow(0) if rows else 0
-        self.list.setFixedHeight(rows_shown * row_h + 2 * self.list.frameWidth() + 2)
+        row_h = self.list.sizeHintForRow(0) + 2 * self.list.spacing() if rows else 0
+        self.list.setFixedHeight(rows_shown * row_h + 2 * self.list.frameWidth() + 4)
 
     def names(self) -> list[str]:
         return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
