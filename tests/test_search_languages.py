@@ -18,7 +18,15 @@ import pytest
 
 from pkm.core.search import INDEX_VERSION, IndexDoc, SearchIndex
 from pkm.core.search.index import VERSION_FILE
-from pkm.core.search.schema import analyze_doc, fold, normalize, tokenize
+from pkm.core.search.schema import (
+    PkmAnalyzer,
+    analyze,
+    analyze_doc,
+    fold,
+    normalize,
+    tokenize,
+    words,
+)
 from pkm.core.search.snippets import make_snippet
 from tests.multilingual_corpus import NOTES, QUERIES
 
@@ -198,3 +206,12 @@ def test_an_index_of_the_old_format_is_rebuilt(tmp_path: Path) -> None:
     old = SearchIndex(tmp_path / "ix")
     assert old.needs_rebuild() and old.search("geneve").hits == []
     old.close()
+
+
+def test_whoosh_analyzer_yields_the_index_terms() -> None:
+    """``field.process_text`` (Whoosh's view of the schema) agrees with the
+    analysis the index is written with, in every language of the corpus."""
+    for title, body in NOTES.values():
+        for text in (title, body):
+            assert [t.text for t in PkmAnalyzer()(text)] == words(text)
+            assert [t.text for t in PkmAnalyzer(stemmed=True)(text)] == analyze(text)

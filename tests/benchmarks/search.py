@@ -1,13 +1,15 @@
 """Search benchmark: pkm's SearchIndex vs Whoosh at its defaults vs SQLite FTS5.
 
-    python tests/benchmarks/search.py [--docs 20000] [--queries 120]
+    python tests/benchmarks/search.py [--docs 20000] [--queries 120] [--pkm-only]
     python tests/benchmarks/search.py --writer [--docs 20000] [--merge-docs 300]
 
 Builds the synthetic corpus of ``shared/bench/corpus.py`` (half journal
 entries, half feed items) and, in one run, for each engine: bulk indexing
 speed, then the latency of every query of the mix (top 20 hits *with*
-highlighted snippets). Human-readable lines first; the last line of stdout is
-one JSON object with docs/s and p50/p95/max per engine.
+highlighted snippets), and for pkm each query typed a character at a time
+(as-you-type, the keystroke p95). Human-readable lines first; the last line
+of stdout is one JSON object with docs/s and p50/p95/max per engine.
+``--pkm-only`` skips FTS5 and Whoosh, for before/after runs of pkm alone.
 
 ``--writer`` instead measures the reasons behind the bulk writer's design
 (``pkm/core/search/bulk.py``, ``build.py``, ``perdoc.py``, ``postings.py``):
@@ -108,6 +110,19 @@ def time_queries(
     return times
 
 
+def time_keystrokes(run: Callable[[str], object], queries: Sequence[str]) -> list[float]:
+    """Each query typed a character at a time (the window searches at every
+    keystroke, as you type): the time of each search from the second
+    character on."""
+    times: list[float] = []
+    for query in queries:
+        for n in range(2, len(query) + 1):
+            t0 = time.perf_counter()
+            run(query[:n])
+            times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
 # -- engines ---------------------------------------------------------------
 
 
@@ -127,6 +142,14 @@ def bench_pkm(docs: list[IndexDoc], queries: list[str], tmp: Path) -> tuple[dict
     n = index.rebuild(docs, total=len(docs))
     rate = n / (time.perf_counter() - t0)
     times = time_queries(lambda q: index.search(q, limit=20, fetch_text=fetch_text), queries)
+    keystrokes = time_keystrokes(
+        lambda q: index.search(q, limit=20, fetch_text=fetch_text, as_you_type=True), queries
+    )
+    print(
+        f"pkm keystrokes: {len(keystrokes)} searches as you type, p50 "
+        f"{statistics.median(keystrokes):.1f} ms, p95 {percentile(keystrokes, 95):.1f} ms, "
+        f"max {max(keystrokes):.1f} ms"
+    )
 
     # incremental update latency on the full index: replace one doc, then delete one
     update_ms = []
@@ -149,7 +172,9 @@ def bench_pkm(docs: list[IndexDoc], queries: list[str], tmp: Path) -> tuple[dict
     )
     index.close()
     db.close()
-    return summary(times, rate), times
+    result = summary(times, rate)
+    result["keystroke_p95_ms"] = round(percentile(keystrokes, 95), 2)
+    return result, times
 
 
 def bench_whoosh_default(
@@ -234,6 +259,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=120)
     parser.add_argument("--writer", action="store_true", help="the writer's reasons instead")
     parser.add_argument("--merge-docs", type=int, default=300, help="docs per merged segment")
+    parser.add_argument(
+        "--pkm-only", action="store_true", help="skip FTS5 and Whoosh (before/after runs of pkm)"
+    )
     args = parser.parse_args()
 
     corpus = load_corpus_module()
@@ -257,8 +285,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pkm-bench-") as tmpdir:
         tmp = Path(tmpdir)
         results["pkm"], pkm_times = bench_pkm(docs, queries, tmp)
-        results["fts5"], _ = bench_fts5(raw, queries, tmp)
-        results["whoosh_default"], whoosh_times = bench_whoosh_default(raw, queries, tmp)
+        whoosh_times: list[float] = []
+        if not args.pkm_only:
+            results["fts5"], _ = bench_fts5(raw, queries, tmp)
+            results["whoosh_default"], whoosh_times = bench_whoosh_default(raw, queries, tmp)
+    if args.pkm_only:
+        r = results["pkm"]
+        print(
+            f"pkm index {r['index_docs_per_s']:.0f} docs/s   p50 {r['p50_ms']:.1f} ms   "
+            f"p95 {r['p95_ms']:.1f} ms   keystroke p95 {r['keystroke_p95_ms']:.1f} ms"
+        )
+        print(json.dumps({"docs": len(raw), **results}))
+        return
 
     for name in ("pkm", "whoosh_default", "fts5"):
         r = results[name]

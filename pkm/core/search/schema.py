@@ -241,6 +241,34 @@ def raw_tokens(text: str) -> list[str]:
     return toks if low.isascii() or CJK_RE.search(low) is None else _split_cjk(toks)
 
 
+def token_spans(norm: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, token, key) of the tokens of text already normalised
+    (:func:`normalize`), CJK runs as overlapping bigrams, as
+    :func:`raw_tokens` splits them; stopwords have the key "". For
+    highlighting and the Whoosh-compatible analyzer, which need offsets."""
+    rx = TOKEN_RE if ("+" in norm or "#" in norm) else WORD_RE
+    out = []
+    for m in rx.finditer(norm):
+        tok, start = m.group(), m.start()
+        if tok.isascii() or CJK_RE.search(tok) is None:
+            out.append((start, m.end(), tok, stem(tok)))
+            continue
+        pos = 0
+        for c in CJK_RE.finditer(tok):
+            if c.start() > pos:
+                piece = tok[pos : c.start()]
+                out.append((start + pos, start + c.start(), piece, stem(piece)))
+            run, base = c.group(), start + c.start()
+            if len(run) == 1:
+                out.append((base, base + 1, run, run))
+            for k in range(len(run) - 1):
+                out.append((base + k, base + k + 2, run[k : k + 2], run[k : k + 2]))
+            pos = c.end()
+        if pos < len(tok):
+            out.append((start + pos, m.end(), tok[pos:], stem(tok[pos:])))
+    return out
+
+
 # word (lowercase) -> stem, or "" for a word that is not indexed (stopword or
 # shorter than 2 chars); word -> its prefix grams. Module-level so every
 # analysis shares them; bounded so a stream of junk cannot grow them forever.
@@ -616,17 +644,17 @@ class PkmAnalyzer(Tokenizer):
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for m in TOKEN_RE.finditer(normalize(value)):
-            s = stem(m.group())
+        # offsets are those of the normalised text (the same for ASCII text)
+        for start, end, tok, s in token_spans(normalize(value)):
             if not s:
                 continue
-            t.text, t.boost, t.stopped = (s if self.stemmed else m.group()), 1.0, False
+            t.text, t.boost, t.stopped = (s if self.stemmed else tok), 1.0, False
             if keeporiginal:
-                t.original = m.group()
+                t.original = tok
             if positions:
                 t.pos = pos
             if chars:
-                t.startchar, t.endchar = start_char + m.start(), start_char + m.end()
+                t.startchar, t.endchar = start_char + start, start_char + end
             pos += 1
             yield t
 

@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 
-from pkm.core.search.schema import CJK_RE, TOKEN_RE, WORD_RE, fold, normalize, stem
+from pkm.core.search.schema import TOKEN_RE, fold, normalize, stem, token_spans
 
 _SPACES = re.compile(r"\s+")
 ELLIPSIS = "…"
@@ -87,32 +87,6 @@ def _normalized(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), offsets
 
 
-def _tokens(norm: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, token, key) of the tokens of normalised text, CJK runs
-    as overlapping bigrams (see ``schema.raw_tokens``); stopwords have key ""."""
-    rx = TOKEN_RE if ("+" in norm or "#" in norm) else WORD_RE
-    out = []
-    for m in rx.finditer(norm):
-        tok, start = m.group(), m.start()
-        if tok.isascii() or CJK_RE.search(tok) is None:
-            out.append((start, m.end(), tok, stem(tok)))
-            continue
-        pos = 0
-        for c in CJK_RE.finditer(tok):
-            if c.start() > pos:
-                piece = tok[pos : c.start()]
-                out.append((start + pos, start + c.start(), piece, stem(piece)))
-            run, base = c.group(), start + c.start()
-            if len(run) == 1:
-                out.append((base, base + 1, run, run))
-            for k in range(len(run) - 1):
-                out.append((base + k, base + k + 2, run[k : k + 2], run[k : k + 2]))
-            pos = c.end()
-        if pos < len(tok):
-            out.append((start + pos, m.end(), tok[pos:], stem(tok[pos:])))
-    return out
-
-
 def _matches_unicode(
     text: str,
     stems: Collection[str],
@@ -122,7 +96,7 @@ def _matches_unicode(
     """:func:`_matches` for text with non-ASCII characters: every token
     looked at, on the normalised text, spans mapped back and merged."""
     norm, offsets = _normalized(text)
-    toks = [t for t in _tokens(norm) if t[3]]
+    toks = [t for t in token_spans(norm) if t[3]]
     pres = tuple(prefixes)
     found: list[tuple[int, int, str]] = []
     for s, e, tok, key in toks:
