@@ -215,3 +215,11 @@ def test_whoosh_analyzer_yields_the_index_terms() -> None:
         for text in (title, body):
             assert [t.text for t in PkmAnalyzer()(text)] == words(text)
             assert [t.text for t in PkmAnalyzer(stemmed=True)(text)] == analyze(text)
+
+
+def test_one_accented_letter_lists_titles(corpus) -> None:
+    ix, keys = corpus
+    found = [h.key for h in ix.search("é", as_you_type=True).hits]
+    assert keys["es-estrategia"] in found and keys["fr-reunion"] in found  # "équipe"
+    assert keys["ru-doverie"] not in found
+    assert [h.key for h in ix.search("大", as_you_type=True).hits] == [keys["ja-shucchou"]]

@@ -421,8 +421,9 @@ def single_letter(text: str) -> str | None:
 
 
 def letter_titles(letter: str) -> Node:
-    """The query behind :func:`single_letter`: titles with a word starting so."""
-    return Prefix(letter, title_only=True)
+    """The query behind :func:`single_letter`: titles with a word starting so
+    (folded, as the prefix grams are: "é" lists "Équipe" and "Ecole")."""
+    return Prefix(fold(normalize(letter)), title_only=True)
 
 
 def highlight_terms(node: Node | None) -> tuple[set[str], set[str], list[tuple[str, ...]]]:
