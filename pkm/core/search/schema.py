@@ -54,8 +54,8 @@ key; a note written in another language Whoosh has a stemmer for
 :func:`detect_languages`: counting each language's stopwords among the
 words (Whoosh's lists), which costs one dict lookup per word where a
 statistical detector from PyPI cost ~1 ms a note, more than indexing it.
-English text (ASCII, a quarter of its tokens English stopwords) skips the
-count. A wrong guess costs little: the language's stems are *added* to the
+English text (a quarter or more of its tokens English stopwords) skips
+the count (``detect_languages``). A wrong guess costs little: the language's stems are *added* to the
 English ones, never instead of them. The words each language stemmed are
 saved beside the segment (``bulk.py``), and a query word is stemmed in the
 languages its index holds (``engine.py``).
@@ -375,17 +375,24 @@ def _stop_langs() -> dict[str, tuple[str, ...]]:
     return _STOP_LANGS
 
 
+def _plainly_english(n_tokens: int, n_words: int, is_ascii: bool) -> bool:
+    """See :func:`detect_languages`."""
+    return n_tokens >= 8 and (4 if is_ascii else 3) * (n_tokens - n_words) >= n_tokens
+
+
 def detect_languages(words_: Sequence[str], n_tokens: int, is_ascii: bool) -> tuple[str, ...]:
     """The STEM_LANGS a note's indexed ``words_`` are written in (ties all
     kept: Danish and Norwegian share most stopwords), or () for English.
 
-    ``n_tokens`` counts the tokens before English stopwords were dropped:
-    ASCII text of which a quarter were English stopwords is English, with no
-    lookups. Otherwise the language whose stopwords are most frequent wins,
+    ``n_tokens`` counts the tokens before English stopwords (and one-letter
+    words) were dropped: text of which a quarter (ASCII) or a third (other
+    text: Russian has many one-letter words) were dropped is English, with
+    no lookups (English prose: ~45%; the French, German, Spanish and Russian
+    notes of the tests: 3-17%). Otherwise the language whose stopwords are most frequent wins,
     if it has two (one in a note of under 12 words); failing that, Cyrillic
     words are Russian.
     """
-    if is_ascii and n_tokens >= 8 and 4 * (n_tokens - len(words_)) >= n_tokens:
+    if _plainly_english(n_tokens, len(words_), is_ascii):
         return ()
     table = _stop_langs()
     counts = Counter(chain.from_iterable(filter(None, map(table.get, words_))))
@@ -404,7 +411,7 @@ def doc_languages(doc: IndexDoc) -> tuple[str, ...] | None:
     code = doc.lang
     if not code:
         for t in doc.tags:
-            m = LANG_TAG_RE.fullmatch(t.lower().lstrip("#"))
+            m = LANG_TAG_RE.fullmatch(t.lower().lstrip("#")) if "lang" in t.lower() else None
             if m:
                 code = m[1]
                 break
@@ -420,10 +427,14 @@ def analyze_doc(doc: IndexDoc) -> Analysis:
     common-word sample and then for :func:`doc_fields`)."""
     tstems, twords, tn = _tokenize_counted(doc.title)
     bstems, bwords, bn = _tokenize_counted(doc.body)
-    langs = doc_languages(doc)
+    langs = doc_languages(doc) if doc.lang or doc.tags else None
     if langs is None:
         is_ascii = doc.body.isascii() and doc.title.isascii()
-        langs = detect_languages(twords + bwords, tn + bn, is_ascii)
+        n = tn + bn
+        if _plainly_english(n, len(twords) + len(bwords), is_ascii):
+            langs = ()
+        else:
+            langs = detect_languages(twords + bwords, n, is_ascii)
     return tstems, twords, bstems, bwords, langs
 
 
