@@ -52,13 +52,17 @@ key; a note written in another language Whoosh has a stemmer for
 (``доверие`` and ``доверия`` under ``довер``). The language is the entry's
 ``lang-xx`` tag if it has one (``lang-en``: English only), else detected by
 :func:`detect_languages`: counting each language's stopwords among the
-words (Whoosh's lists), which costs one dict lookup per word where a
-statistical detector from PyPI cost ~1 ms a note, more than indexing it.
-English text (a quarter or more of its tokens English stopwords) skips
-the count (``detect_languages``). A wrong guess costs little: the language's stems are *added* to the
-English ones, never instead of them. The words each language stemmed are
-saved beside the segment (``bulk.py``), and a query word is stemmed in the
-languages its index holds (``engine.py``).
+words (Whoosh's lists), one dict lookup per word. (A statistical detector
+from PyPI, such as langdetect or lingua, scores character n-grams of the
+whole text against models loaded at start-up: work of the order of
+indexing the note, for what the stopwords of a note tell as well in the
+languages that have a stemmer.) English text (a quarter or more of its
+tokens English stopwords) skips the count. A wrong guess costs little: the
+language's stems are *added* to the English ones, never instead of them.
+The words each language stemmed are saved beside the segment
+(``bulk.py``), and a query word is stemmed in the languages its index holds
+(``engine.py``). Stems group *words*, not notes: a word stemmed in German
+because a German note has it is found by its German stem in every note.
 """
 
 from __future__ import annotations
