@@ -56,6 +56,7 @@ def _register() -> None:
         journal_cmds.journal,
         search_cmds.search,
         search_cmds.index,
+        search_cmds.related,
         saved_cmds.searches,
         feeds_cmds.feeds,
         feeds_cmds.items,

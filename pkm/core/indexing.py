@@ -263,6 +263,13 @@ class SearchService:
             query, limit=limit, fetch_text=self.fetch_text, sort=sort, as_you_type=as_you_type
         )
 
+    def related(self, key: str, limit: int = 5, text: str | None = None) -> list:
+        """What is most like the document ``key`` ("entry:12"), from its stored text or
+        from ``text`` (the editor's, not saved yet)."""
+        if text is None:
+            text = self.fetch_text([key]).get(key, "")
+        return self.index.related(text, exclude=[key], limit=limit)
+
     def close(self) -> None:
         if self._index is not None:
             self._index.close()
