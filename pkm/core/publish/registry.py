@@ -24,8 +24,9 @@ _MODULES = {
     "slack": ("slack", "SlackAdapter"),
     "mattermost": ("mattermost", "MattermostAdapter"),
     "viva-engage": ("viva_engage", "VivaEngageAdapter"),
+    "ghost": ("ghost", "GhostAdapter"),
 }
-BLOG_KINDS = ("wordpress", "metaweblog", "micropub")  # where a reflection lives in full
+BLOG_KINDS = ("wordpress", "metaweblog", "micropub", "ghost")  # where a reflection lives in full
 
 
 def adapter_class(kind: str) -> type[Adapter]:
