@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 
 import jwt
 import pytest
@@ -18,14 +17,9 @@ from pkm.core.publish import PublishError, RemoteGone, TargetAuthError, Uncertai
 from pkm.core.publish.ghost import admin_token, check_key, slug_for
 from tests.cli_helpers import one_line_error
 from tests.publish.conftest import stored_bytes
-from tests.publish.ghost_server import GhostServer, start_ghost
+from tests.publish.ghost_server import GhostServer
 
 KEY_ID, KEY_SECRET = "6650f1e2a3b4c5d6e7f80912", "ab" * 32
-
-
-@pytest.fixture(scope="session")
-def ghost(tmp_path_factory) -> Iterator[GhostServer]:
-    yield from start_ghost(tmp_path_factory.mktemp("ghost"))
 
 
 @pytest.fixture
