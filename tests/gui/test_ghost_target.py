@@ -26,6 +26,7 @@ def test_add_ghost_and_test_the_connection(open_window, tmp_path, clock, ghost, 
     assert form.url.isVisibleTo(dialog) and form.secret.isVisibleTo(dialog)
     assert not form.user.isVisibleTo(dialog)  # the Admin API key is all Ghost needs
     assert form.draft_default.isVisibleTo(dialog)
+    assert dialog.grab().save(str(tmp_path / "ghost-empty.png"))  # to look at
     _type(o, form.name, "blog")
     _type(o, form.url, ghost.url + "/ghost/")  # the admin address, as copied from the browser
     _type(o, form.secret, "22444f78447824223cefc48062")  # the Content API key: a common mix-up

@@ -107,7 +107,7 @@ def test_dry_run_shows_the_request_without_the_key(ws, pub, entry):
 def test_create_then_update_with_tags(ws, pub, blog, entry):
     assert re.fullmatch(
         rf"Signed in to Ghost 6[.\d]* at {re.escape(blog.url)} \('pkm test blog'\) with the "
-        r"Admin API key; \d+ posts? there\.",
+        r"Admin API key; the site has \d+ posts?\.",
         pub.test_target("ghost"),
     )
     first = pub.publish(entry.id, "ghost")

@@ -380,7 +380,7 @@ class GhostAdapter(Adapter):
         total = ((data.get("meta") or {}).get("pagination") or {}).get("total")
         title = self.cache.get("site_title") or self.config.url
         version = self.cache.get("ghost_version")
-        count = f"; {total} post{'s' if total != 1 else ''} there" if total is not None else ""
+        count = f"; the site has {total} post{'s' if total != 1 else ''}" if total is not None else ""
         return (
             f"Signed in to Ghost{' ' + str(version) if version else ''} at {self.config.url} "
             f"('{title}') with the Admin API key{count}."

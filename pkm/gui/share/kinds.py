@@ -57,8 +57,7 @@ KINDS: tuple[KindInfo, ...] = (
     KindInfo(
         "ghost",
         "Ghost",
-        "Creates a post on your Ghost site; publishing again updates it, never over an edit "
-        "made in Ghost. Drafts supported.",
+        "Creates a post on your Ghost site; publishing again updates it. Drafts supported.",
         url_label="Site address",
         url_placeholder="https://blog.example.com",
         secret_label="Admin API key",
