@@ -37,7 +37,7 @@ class GhostServer:
 
     def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """The Admin API as a second client would use it (a person editing in Ghost)."""
-        headers = {"Authorization": f"Ghost {admin_token(self.key)}", "Accept-Version": "v6.0"}
+        headers = {"Authorization": f"Ghost {admin_token(self.key)}", "Accept-Version": "v5.0"}
         return httpx.request(
             method, f"{self.url}/ghost/api/admin/{path}", headers=headers, timeout=30, **kwargs
         )

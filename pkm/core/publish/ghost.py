@@ -48,7 +48,9 @@ from pkm.core.publish.base import (
 from pkm.core.publish.http import Reply, raise_for_status
 
 API = "/ghost/api/admin"
-ACCEPT_VERSION = "v6.0"  # the Ghost this was tested against; Ghost 5 answers it as well
+# Ghost 5 and 6 both answer to v5.0 (Ghost 6 replies "Content-Version: v6.x" and behaves as
+# usual, tested); asking a Ghost 5 site for v6.0 could flag the integration as incompatible.
+ACCEPT_VERSION = "v5.0"
 TOKEN_SECONDS = 300  # Ghost refuses tokens valid for longer than five minutes
 KEY_FORM = re.compile(r"^([0-9a-f]{24}):([0-9a-f]{64})$")
 WHERE_KEY = "Ghost Admin → Settings → Integrations → Add custom integration → Admin API key"
@@ -336,10 +338,10 @@ class GhostAdapter(Adapter):
             current = self._read(remote)
             self.remember(**{f"updated_at:{remote.remote_id}": str(current.get("updated_at"))})
             raise PublishError(
-                f"The post on {self.where} ({remote.url or 'id ' + remote.remote_id}) was edited "
-                "in Ghost after pkm last published it, so pkm did not overwrite that edit (409). "
-                "Copy what you want to keep from Ghost into this entry; publishing again then "
-                "replaces the Ghost version with the entry.",
+                f"The post on {self.where} ({remote.url or 'id ' + remote.remote_id}) was changed "
+                "in Ghost (its text, title, tags or status) after pkm last published it, so pkm "
+                "did not overwrite that change (409). Copy what you want to keep from Ghost into "
+                "this entry; publishing again then replaces the Ghost version with the entry.",
                 status=409,
             )
         return self._remote(self._post_of(reply))
@@ -374,13 +376,15 @@ class GhostAdapter(Adapter):
             "GET",
             "posts",
             what="signing in",
-            params={"limit": "1", "fields": "id", "filter": "status:[draft,published,scheduled]"},
+            params={"limit": "1", "fields": "id"},
         )
         data = reply.json(self.where) or {}
         total = ((data.get("meta") or {}).get("pagination") or {}).get("total")
         title = self.cache.get("site_title") or self.config.url
         version = self.cache.get("ghost_version")
-        count = f"; the site has {total} post{'s' if total != 1 else ''}" if total is not None else ""
+        count = (
+            f"; the site has {total} post{'s' if total != 1 else ''}" if total is not None else ""
+        )
         return (
             f"Signed in to Ghost{' ' + str(version) if version else ''} at {self.config.url} "
             f"('{title}') with the Admin API key{count}."
