@@ -51,3 +51,39 @@ def test_add_ghost_and_test_the_connection(open_window, tmp_path, clock, ghost, 
     o.close()
     data = b"".join(p.read_bytes() for p in o.ws.home.rglob("*") if p.is_file())
     assert ghost.key.split(":")[1].encode() not in data
+
+
+def test_publish_to_ghost_from_the_editor_and_an_edit_made_in_ghost_is_kept(
+    open_window, tmp_path, clock, ghost
+):
+    o = h.open_with_targets(
+        open_window,
+        tmp_path / "ws",
+        clock,
+        lambda ws: ws.publishing.add_target("blog", "ghost", url=ghost.url, secret=ghost.key),
+    )
+    o.ws.publishing.timeout = 30.0  # Ghost's first post loads its HTML converter
+    qtbot = o.qtbot
+    title = f"Board narrative {tmp_path.name[-6:]}"
+    h.write_entry(o, title, "Focus, *simplicity*, one bet. #strategy")
+    h.click_menu_item(o, target="blog")
+    qtbot.waitUntil(lambda: h.share_of(o).preview_dialog is not None, timeout=10_000)
+    dialog = h.share_of(o).preview_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert "blog · Ghost" in dialog.where.text() and dialog.draft.isVisibleTo(dialog)
+    qtbot.mouseClick(dialog.publish_button, LEFT)
+    qtbot.waitUntil(lambda: f"Published “{title}” to blog." in h.status_text(o), timeout=60_000)
+    (post,) = ghost.posts_titled(title)
+    assert post["status"] == "published" and [t["name"] for t in post["tags"]] == ["strategy"]
+    qtbot.mouseClick(h.status_button(o), LEFT)  # "Open"
+    assert o.opened_urls == [post["url"]]
+
+    edited = ghost.admin("PUT", f"posts/{post['id']}/", params={"source": "html"},
+                         json={"posts": [{"html": "<p>Edited in Ghost.</p>",
+                                          "updated_at": post["updated_at"]}]})  # fmt: skip
+    assert edited.status_code == 200, edited.text
+    qtbot.keyClicks(o.editor.text, " Second thoughts.")
+    h.click_menu_item(o, target="blog")
+    qtbot.waitUntil(lambda: "was changed in Ghost" in h.status_text(o), timeout=30_000)
+    assert o.window.grab().save(str(tmp_path / "ghost-409.png"))  # to look at
+    assert "Edited in Ghost." in ghost.post(post["id"])["html"]  # nothing overwritten

@@ -343,10 +343,10 @@ class GhostAdapter(Adapter):
             current = self._read(remote)
             self.remember(**{f"updated_at:{remote.remote_id}": str(current.get("updated_at"))})
             raise PublishError(
-                f"The post on {self.where} ({remote.url or 'id ' + remote.remote_id}) was changed "
-                "in Ghost (its text, title, tags or status) after pkm last published it, so pkm "
-                "did not overwrite that change (409). Copy what you want to keep from Ghost into "
-                "this entry; publishing again then replaces the Ghost version with the entry.",
+                # Short enough for the window's status line; what to do comes before the details.
+                "The post was changed in Ghost after pkm last published it, so pkm did not "
+                f"overwrite it (409, {self.where}). Copy what you want to keep into the entry; "
+                "publishing again replaces Ghost's version.",
                 status=409,
             )
         return self._remote(self._post_of(reply))
