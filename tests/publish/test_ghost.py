@@ -266,6 +266,10 @@ def test_a_wrong_secret_and_an_unknown_key_are_one_clear_line(cli, pub, ghost):
         assert key.split(":")[1] not in line
     with pytest.raises(TargetAuthError):
         pub.test_target("wrong")
+    r = cli("targets", "add", "wrong", "--kind", "ghost", "--url", ghost.url + "/ghost/",
+            "--secret-stdin", "--replace", stdin=ghost.key + "\n")  # fmt: skip
+    assert r.code == 0 and r.out.strip() == f"Saved the ghost target 'wrong' ({ghost.url})."
+    assert cli("targets", "test", "wrong").out.startswith("Signed in to Ghost 6")
 
 
 def test_an_address_that_is_not_ghost_is_one_clear_line(cli, webhooks):
