@@ -78,9 +78,7 @@ def test_publish_to_ghost_from_the_editor_and_an_edit_made_in_ghost_is_kept(
     qtbot.mouseClick(h.status_button(o), LEFT)  # "Open"
     assert o.opened_urls == [post["url"]]
 
-    edited = ghost.admin("PUT", f"posts/{post['id']}/", params={"source": "html"},
-                         json={"posts": [{"html": "<p>Edited in Ghost.</p>",
-                                          "updated_at": post["updated_at"]}]})  # fmt: skip
+    edited = ghost.edit_later(post, "<p>Edited in Ghost.</p>")
     assert edited.status_code == 200, edited.text
     qtbot.keyClicks(o.editor.text, " Second thoughts.")
     h.click_menu_item(o, target="blog")

@@ -9,6 +9,7 @@ at the end. Without the env file the tests are skipped with the reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -41,6 +42,19 @@ class GhostServer:
         return httpx.request(
             method, f"{self.url}/ghost/api/admin/{path}", headers=headers, timeout=30, **kwargs
         )
+
+    def edit_later(self, post: dict[str, Any], html: str) -> httpx.Response:
+        """Edit a post as a person in Ghost would, in a later second than its last save.
+
+        Ghost keeps `updated_at` to the second: an edit in the same second as pkm's own write
+        carries the same version, and not even Ghost can tell them apart (a test run is that
+        fast; a person is not)."""
+        saved = dt.datetime.fromisoformat(post["updated_at"].replace("Z", "+00:00"))
+        wait = saved.timestamp() + 1.05 - time.time()
+        if wait > 0:
+            time.sleep(wait)
+        return self.admin("PUT", f"posts/{post['id']}/", params={"source": "html"},
+                          json={"posts": [{"html": html, "updated_at": post["updated_at"]}]})  # fmt: skip
 
     def post(self, post_id: str) -> dict[str, Any]:
         r = self.admin("GET", f"posts/{post_id}/", params={"formats": "html,lexical"})

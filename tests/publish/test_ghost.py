@@ -184,17 +184,7 @@ def test_html_is_rendered_right_on_the_site(ws, pub, blog, make_entry):
 @pytest.mark.integration
 def test_an_edit_made_in_ghost_is_never_overwritten(ws, pub, blog, entry):
     first = pub.publish(entry.id, "ghost")
-    current = blog.post(first.remote_id)
-    edited = blog.admin(
-        "PUT",
-        f"posts/{first.remote_id}/",
-        params={"source": "html"},
-        json={
-            "posts": [
-                {"html": "<p>Fixed a typo in Ghost.</p>", "updated_at": current["updated_at"]}
-            ]
-        },
-    )
+    edited = blog.edit_later(blog.post(first.remote_id), "<p>Fixed a typo in Ghost.</p>")
     assert edited.status_code == 200, edited.text
     ws.journal.save(entry.id, body="My second thoughts, written in pkm.")
     with pytest.raises(PublishError, match=r"^The post was changed in Ghost after pkm last published it, so pkm "

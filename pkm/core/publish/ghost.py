@@ -10,7 +10,9 @@ Posts are sent as HTML (`?source=html`): Ghost turns it into its own editor's
 cards, so the post stays editable in Ghost. Tags go by name (Ghost creates
 the missing ones). An update must carry the `updated_at` Ghost gave the last
 version pkm wrote; if someone edited the post in Ghost since, Ghost answers
-409 and pkm says so instead of overwriting that edit. The `updated_at` of
+409 and pkm says so instead of overwriting that edit. (Ghost keeps
+`updated_at` to the second, so an edit made in the very second of pkm's own
+write goes unnoticed; Ghost's own editor has the same limit.) The `updated_at` of
 each post pkm wrote is kept in the target's cache (`updated_at:<post id>`).
 
 Duplicates after a lost answer: Ghost drops HTML comments, so the marker
