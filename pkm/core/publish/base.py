@@ -30,6 +30,7 @@ KINDS = (
     "slack",
     "mattermost",
     "viva-engage",
+    "matrix",
     "ghost",
 )
 
