@@ -22,6 +22,12 @@ from pkm.core.search.schema import COMMON_DF, stem, words
 KEY_TERMS = 12  # terms asked; more mostly adds noise (and time) for a note of any length
 MIN_WORD = 3  # shorter words are rarely what a note is about
 SHARED_SHOWN = 3  # "shares: a, b, c"
+#: Words that say nothing about what a note is about. A large index drops them as common
+#: terms anyway; this keeps a young journal's (a few dozen notes) connections meaningful.
+WEAK = frozenset(
+    "one two three also want wants wanted like get got make made new use used need needs "
+    "way thing things just really much many good time today week still".split()
+)
 
 
 @dataclass(frozen=True)
@@ -45,14 +51,23 @@ class Related:
         }
 
 
-def key_terms(run: Run, text: str, limit: int = KEY_TERMS) -> list[tuple[q.Word, str, float]]:
-    """(query word, the word as written, weight) of the text's most telling terms."""
+def key_terms(
+    run: Run, text: str, limit: int = KEY_TERMS, *, indexed: bool = True
+) -> list[tuple[q.Word, str, float]]:
+    """(query word, the word as written, weight) of the text's most telling terms.
+
+    ``indexed``: the text is (nearly) a document of the index, so every count of
+    documents includes that one; a word only it has links it to nothing.
+    """
+    own = 1 if indexed else 0
     counts: Counter[str] = Counter()
     surface: dict[str, str] = {}
     for w in words(text):
-        if len(w) < MIN_WORD or w.isdigit():
+        if len(w) < MIN_WORD or w.isdigit() or w in WEAK:
             continue
         s = stem(w)
+        if not s:  # a stopword
+            continue
         counts[s] += 1
         surface.setdefault(s, w)
     n = max(run.n_all, 1)
@@ -64,20 +79,21 @@ def key_terms(run: Run, text: str, limit: int = KEY_TERMS) -> list[tuple[q.Word,
             continue
         node = q.Word(s, word=surface[s])
         term = run.word_term(node)
-        df = max(
-            run.df("title", term), run.df("body", term)
-        )  # docs, roughly: a word is often in both
-        if df <= 1 or df > too_common:  # only this note, or nearly every note
+        # documents, roughly (a word is often in both fields), not counting the text's own
+        df = max(run.df("title", term), run.df("body", term)) - own
+        if df < 1 or df > too_common:  # in no other note, or in nearly every note
             continue
-        weight = (1 + math.log(tf)) * math.log((n + 1) / df)
+        weight = (1 + math.log(tf)) * math.log((n + 1) / (df + own))
         scored.append((node, surface[s], weight))
     scored.sort(key=lambda t: -t[2])
     return scored[:limit]
 
 
-def related(run: Run, text: str, exclude: set[str], limit: int) -> list[Related]:
+def related(
+    run: Run, text: str, exclude: set[str], limit: int, *, indexed: bool = True
+) -> list[Related]:
     """The ``limit`` documents most like ``text``, none of ``exclude`` (keys)."""
-    terms = key_terms(run, text)
+    terms = key_terms(run, text, indexed=indexed)
     if not terms:
         return []
     node = q.Or(tuple(t[0] for t in terms))
