@@ -43,7 +43,7 @@ def cli(ctx: click.Context, home: str | None) -> None:
 
 
 def _register() -> None:
-    from pkm.cli import feeds_cmds, journal_cmds, publish_cmds, search_cmds
+    from pkm.cli import feeds_cmds, journal_cmds, publish_cmds, search_cmds, transfer_cmds
 
     for command in (
         journal_cmds.journal,
@@ -55,9 +55,12 @@ def _register() -> None:
         publish_cmds.targets,
         publish_cmds.publish,
         publish_cmds.publications,
-        publish_cmds.export,
+        transfer_cmds.export,
         publish_cmds.secrets,
         publish_cmds.linkedin,
+        transfer_cmds.import_,
+        transfer_cmds.backup,
+        transfer_cmds.restore,
     ):
         cli.add_command(command)
 

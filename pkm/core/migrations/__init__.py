@@ -21,6 +21,7 @@ _MODULES = [
     "m0004_publish",
     "m0005_index_stamp",
     "m0006_entry_ids",
+    "m0007_import_sources",
 ]
 
 #: (version, module name, apply, whether it runs with foreign keys off: see db.migrate)
