@@ -94,7 +94,9 @@ def test_obsidian_vault_front_matter_tags_links_embeds_and_daily_notes(ws, vault
     assert imported["Daily/2026-03-05.md"].notes == [
         "missing photo.jpg was left out: it is not in the folder"
     ]
-    assert all(e.kind == "note" for t, e in entries.items() if t in ("Pricing memo", "Team offsite"))
+    assert all(
+        e.kind == "note" for t, e in entries.items() if t in ("Pricing memo", "Team offsite")
+    )
     # Links resolve both ways: the memo sees who links to it.
     assert {b.title for b in ws.journal.backlinks(memo.id)} == {"Team offsite", daily.title}
 
