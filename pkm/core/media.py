@@ -34,6 +34,7 @@ from pkm.core.errors import BadInput
 
 FOLDER = "media"
 MAX_BYTES = 50 * 1024 * 1024  # a photo is a few MB; a 50 MB "image" is a video or a mistake
+MAX_PREVIEW_BYTES = 20 * 1024 * 1024  # the preview decodes on the GUI thread: not beyond this
 
 # Magic numbers of the image formats Qt's preview and every browser show.
 _IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (

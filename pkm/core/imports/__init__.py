@@ -48,6 +48,7 @@ def run_import(
     report, change = write_notes(
         ws.store, ws.clock, source, items, dry_run=dry_run, progress=progress, cancelled=cancelled
     )
+    report.change = change
     if change:
         ws.changed(change)
     return report

@@ -7,6 +7,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from pkm.core.changes import Change
+
 SOURCES = ("dayone", "enex", "markdown")
 
 
@@ -65,6 +67,7 @@ class Report:
     skipped: list[Skip] = field(default_factory=list)
     media: int = 0
     cancelled: bool = False
+    change: Change = field(default_factory=Change)  # what the import wrote, for the views
 
     def as_dict(self) -> dict:
         return {
@@ -83,11 +86,13 @@ class Report:
         n = len(self.imported)
         line = f"{verb} {n} {'entry' if n == 1 else 'entries'}"
         if merged:
-            line += f" ({merged} into daily entries that already existed)"
+            line += f" ({merged} added to daily entries that already existed)"
         if self.media:
-            line += f", {self.media} {'file' if self.media == 1 else 'files'} into media/"
+            line += (
+                f" with {self.media} {'image or file' if self.media == 1 else 'images and files'}"
+            )
         if self.skipped:
-            line += f"; skipped {len(self.skipped)}"
+            line += f"; {len(self.skipped)} not imported"
         if self.cancelled:
             line += "; cancelled before the end (run it again to import the rest)"
         return line + "."
