@@ -110,11 +110,13 @@ def import_markdown(app: AppContext, folder, daily_format, dry_run, as_json) -> 
     help="File to write ('-' for standard output; default: DAY-TITLE.EXT here); "
     "with --all and md, the folder of the vault.",
 )
-@click.option("--all", "all_", is_flag=True, help="The whole journal (md: a vault; html: a book).")
+@click.option(
+    "--all", "all_", is_flag=True, help="The whole journal (md: a vault; html or pdf: a book)."
+)
 @click.option("--since", type=DAY, help="With --all: entries from this day on.")
 @click.option("--until", type=DAY, help="With --all: entries up to this day.")
 @click.option("--tag", help="With --all: only entries with this tag.")
-@click.option("--title", help="With --all --format html: the book's title.")
+@click.option("--title", help="With --all --format html|pdf: the book's title.")
 @pass_app
 def export(app: AppContext, entry_id, fmt, output, all_, since, until, tag, title) -> None:
     """Export an entry (Markdown, HTML, PDF, email draft) or, with --all, the journal.
@@ -158,20 +160,23 @@ def _export_all(app: AppContext, fmt, output, since, until, tag, title) -> None:
         for ref in result.missing_media:
             click.echo(f"  {ref} is missing from the data folder; not exported", err=True)
         return
-    if fmt != "html":
+    if fmt == "eml":
         raise BadInput(
-            f"--all makes a Markdown vault (md) or an HTML book (html), not {fmt}. "
-            "To get a PDF, make the html book and print it to PDF from your browser."
+            "--all makes a Markdown vault (md) or a book (html or pdf), not eml. "
+            "Export one entry at a time as an email draft."
         )
     span = " – ".join(d.isoformat() for d in (since, until) if d)
     book_title = title or (f"My journal, {span}" if span else "My journal")
     subtitle = f"{len(entries)} entries" + (f" tagged #{tag}" if tag else "")
     if output == "-":
-        raise BadInput("Give the book's file with -o FILE.html.")
-    path = Path(output) if output else Path.cwd() / f"{core_export.slugify(book_title)}.html"
+        raise BadInput(f"Give the book's file with -o FILE.{fmt}.")
+    path = Path(output) if output else Path.cwd() / f"{core_export.slugify(book_title)}.{fmt}"
     if path.is_dir():
-        raise BadInput(f"{path} is a folder; give the book's file with -o FILE.html.")
-    core_export.export_book(entries, app.ws.home, path, title=book_title, subtitle=subtitle)
+        raise BadInput(f"{path} is a folder; give the book's file with -o FILE.{fmt}.")
+    core_export.export_book(
+        entries, app.ws.home, path, title=book_title, subtitle=subtitle, fmt=fmt,
+        pdf_writer=qt_pdf_writer,
+    )  # fmt: skip
     click.echo(os.fsencode(path))
 
 

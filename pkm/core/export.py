@@ -329,15 +329,36 @@ def book_html(entries: Sequence[Entry], home: Path, title: str, subtitle: str = 
 
 
 def export_book(
-    entries: Sequence[Entry], home: Path, path: Path, *, title: str, subtitle: str = ""
+    entries: Sequence[Entry],
+    home: Path,
+    path: Path,
+    *,
+    title: str,
+    subtitle: str = "",
+    fmt: str = "html",
+    pdf_writer: PdfWriter | None = None,
 ) -> Path:
-    """Write the HTML book atomically; BadInput if no entry matched the filters."""
+    """Write the book (html, or pdf through the Qt writer) atomically; BadInput if no
+    entry matched the filters."""
     if not entries:
         raise BadInput(
             "No entries match --since/--until/--tag, so there is no book to make. "
             "Widen the dates or check the tag with 'pkm journal list'."
         )
-    data = book_html(entries, home, title, subtitle).encode("utf-8")
+    page = book_html(entries, home, title, subtitle)
+    if fmt == "pdf":
+        if pdf_writer is None:
+            raise PkmError("A PDF book needs the Qt PDF writer; make the html book instead.")
+        import tempfile
+
+        with tempfile.TemporaryDirectory(dir=path.parent if path.parent.is_dir() else None) as tmp:
+            drawn = Path(tmp) / "book.pdf"
+            pdf_writer(page, title, drawn)
+            data = drawn.read_bytes() if drawn.exists() else b""
+        if not data.startswith(b"%PDF"):
+            raise PkmError("The PDF writer produced no PDF. Make the html book and print it.")
+    else:
+        data = page.encode("utf-8")
     try:
         atomic_write_bytes(path, data, shared=True)
     except OSError as exc:

@@ -217,3 +217,22 @@ def test_cli_import_errors_are_one_line(tmp_path, monkeypatch, capsys, enex_file
         assert message in r.err and len(r.err.strip().splitlines()) == 1, r.err
     r = run_cli(monkeypatch, capsys, "--home", home, "import", "enex", str(enex_file), "--dry-run")
     assert r.code == 0 and "Would import 2 entries" in r.out and "skipped No date at all" in r.err
+
+
+def test_pdf_book_draws_the_entries_and_their_photos(ws, dayone_zip, tmp_path, monkeypatch, capsys):
+    import unicodedata
+
+    import pypdf
+
+    run_import(ws, "dayone", dayone_zip)
+    book = tmp_path / "book.pdf"
+    r = run_cli(
+        monkeypatch, capsys, "--home", str(ws.home), "export", "--all", "--format", "pdf",
+        "--title", "My 2026 reflections", "-o", str(book),
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    reader = pypdf.PdfReader(book)
+    raw = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    text = unicodedata.normalize("NFKC", raw)  # the PDF's fonts draw "fl" as one ligature
+    assert "My 2026 reflections" in text and "Evening: the board said yes." in text
+    assert sum(len(p.images) for p in reader.pages) == 2
