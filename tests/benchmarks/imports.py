@@ -4,7 +4,7 @@ A vault of N Markdown notes (front matter, #tags, [[links]] to each other,
 every tenth a daily note) is made in a temp folder. Each contender gets a fresh
 workspace (no search index yet, so both only queue their entries for it):
 
-- pkm: `run_import(ws, "markdown", vault)`: 200 notes per transaction with
+- pkm: `run_import(ws, "markdown", vault)`: 100 notes per transaction with
   sqlite-utils' insert_all (imports/writer.py), then the same import again
   (everything is recognised and skipped);
 - baseline: the same parsed notes written with `ws.journal.create()` one by

@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 
+from pkm.core.imports.writer import BATCH
+
 DATA = Path(__file__).parents[1] / "imports" / "data"
 
 
@@ -89,7 +91,7 @@ def test_cancel_keeps_what_was_imported_and_importing_again_finishes(main_window
     assert status.message.text().startswith("Import cancelled.")
     o.wait_idle()
     kept = o.ws.store.scalar("SELECT COUNT(*) FROM entries WHERE kind = 'note'")
-    assert kept % 200 == 0 and kept < 1500  # whole batches only, never half of one
+    assert kept % BATCH == 0 and kept < 1500  # whole batches only, never half of one
     button.last_report = None
     button.start("markdown", folder)
     qtbot.waitUntil(lambda: button.last_report is not None, timeout=60_000)

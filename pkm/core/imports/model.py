@@ -35,8 +35,12 @@ class Note:
     notes: list[str] = field(default_factory=list)  # what was left out, for the report
 
     def fingerprint(self) -> str:
-        data = json.dumps([self.title, self.body, sorted(self.tags), self.day.isoformat()])
-        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+        """A hash of what is imported (computed once: the writer asks before its transaction)."""
+        cached = self.__dict__.get("_fingerprint")
+        if cached is None:
+            data = json.dumps([self.title, self.body, sorted(self.tags), self.day.isoformat()])
+            cached = self.__dict__["_fingerprint"] = hashlib.sha256(data.encode()).hexdigest()
+        return cached
 
 
 @dataclass

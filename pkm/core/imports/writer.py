@@ -32,7 +32,10 @@ import datetime as dt
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
+
+import sqlite_utils
 
 from pkm.core import syntax
 from pkm.core.changes import Change
@@ -45,7 +48,7 @@ from pkm.core.journal import entries, prompts
 from pkm.core.journal.derived import entry_key
 from pkm.core.journal.entries import MAX_TITLE, check_size, derive_title
 
-BATCH = 200  # notes per transaction: a save waiting behind a batch waits a few ms
+BATCH = 100  # notes per transaction: an autosave waits at most one batch (benchmarks/imports.py)
 MERGE_RULE = "\n\n---\n\n"
 
 Progress = Callable[[int, int | None, str], None]
@@ -93,11 +96,40 @@ def merge_bodies(existing: str, incoming: str) -> str:
     return existing.rstrip() + MERGE_RULE + incoming.lstrip()
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    title: str
+    tags: list[str]  # explicit, as pkm spells tags
+    body: str
+    body_tags: list[str]
+    links: dict[str, str]
+
+
+def _prepare(note: Note) -> _Prepared:
+    note.fingerprint()  # computed now, outside the transaction, and kept
+    return _Prepared(
+        title=_title(note),
+        tags=list(dict.fromkeys(t for t in (clean_tag(t) for t in note.tags) if t)),
+        body=note.body,
+        body_tags=syntax.extract_tags(note.body),
+        links=syntax.extract_links(note.body),
+    )
+
+
 class _Batch:
     """One transaction's worth of notes, collected then written with insert_all."""
 
-    def __init__(self, conn: sqlite3.Connection, store: Store, clock: Clock, source: str) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        store: Store,
+        clock: Clock,
+        source: str,
+        prepared: dict[int, _Prepared],
+    ) -> None:
         self.conn, self.store, self.clock, self.source = conn, store, clock, source
+        self.prepared = prepared  # id(note) -> what was worked out before the transaction
+        self.derived = {p.body: (p.body_tags, p.links) for p in prepared.values()}
         self.now = clock()
         self.rows: dict[int, dict] = {}  # new entries by the id given to them
         self.explicit: dict[int, list[str]] = {}
@@ -123,10 +155,18 @@ class _Batch:
             }
         )
 
+    def _derived(self, body: str) -> tuple[list[str], dict[str, str]]:
+        """#tags and [[links]] of a text: worked out before the transaction, except for
+        the text of a day that two notes of one batch were merged into."""
+        found = self.derived.get(body)
+        return (
+            found if found is not None else (syntax.extract_tags(body), syntax.extract_links(body))
+        )
+
     def add(self, note: Note) -> Imported:
-        title = _title(note)
+        ready = self.prepared[id(note)]
+        title, tags = ready.title, ready.tags
         check_size(title, note.body)
-        tags = list(dict.fromkeys(t for t in (clean_tag(t) for t in note.tags) if t))
         if note.daily:
             return self._add_daily(note, tags)
         entry_id = self._new_id()
@@ -193,22 +233,22 @@ class _Batch:
         self._remember(note, entry_id)
         return Imported(note.label, entry_id, label_day, day, True, note.notes)
 
-    def write(self) -> None:
+    def write(self, db: sqlite_utils.Database) -> None:
         """The collected new entries and their derived rows, in a few bulk inserts."""
-        db = self.store.db
         if self.rows:
             db["entries"].insert_all(self.rows.values(), pk="id", alter=False)
             tag_rows, link_rows = [], []
             for entry_id, row in self.rows.items():
+                body_tags, links = self._derived(row["body"])
                 tags: dict[str, int] = {t: 1 for t in self.explicit[entry_id]}
-                for t in syntax.extract_tags(row["body"]):
+                for t in body_tags:
                     tags.setdefault(t, 0)
                 tag_rows += [
                     {"entry_id": entry_id, "tag": t, "explicit": e} for t, e in tags.items()
                 ]
                 link_rows += [
                     {"src_id": entry_id, "target_key": k, "target_text": text}
-                    for k, text in syntax.extract_links(row["body"]).items()
+                    for k, text in links.items()
                 ]
             db["entry_tags"].insert_all(tag_rows, alter=False)
             db["links"].insert_all(link_rows, alter=False)
@@ -268,7 +308,11 @@ def write_notes(
     def one_batch(batch: list[Note | Skip]) -> None:
         nonlocal done
         notes = [n for n in batch if isinstance(n, Note)]
+        # The pure-Python work (titles, tags, links, hashes) before taking the write
+        # lock, so a save waiting behind a batch waits only for SQLite.
+        prepared = {id(n): _prepare(n) for n in notes}
         with store.transaction() as conn:
+            db = store.db  # one sqlite-utils Database per batch (it is not free to make)
             known = _known(store, source, [n.source_id for n in notes])
             trashed = {
                 r["id"]
@@ -277,7 +321,7 @@ def write_notes(
                     f"({','.join(str(k[1]) for k in known.values()) or 'NULL'})"
                 )
             }
-            writing = _Batch(conn, store, clock, source)
+            writing = _Batch(conn, store, clock, source, prepared)
             seen: set[str] = set()
             for item in batch:
                 done += 1
@@ -293,13 +337,13 @@ def write_notes(
                     continue
                 seen.add(item.source_id)
                 try:
-                    with store.db.atomic():  # a savepoint: a note that fails leaves no trace
+                    with db.atomic():  # a savepoint: a note that fails leaves no trace
                         report.imported.append(writing.add(item))
                 except BadInput as exc:
                     report.skipped.append(Skip(item.label, str(exc)))
                     continue
                 report.media += item.media
-            writing.write()
+            writing.write(db)
         change.entries |= writing.change.entries
 
     def run_all() -> None:

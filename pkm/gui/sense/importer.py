@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QPushButton, QWidget
 
 from pkm.core.changes import Change
@@ -22,6 +22,10 @@ from pkm.core.imports import Report, run_import
 from pkm.gui.stage import GuiContext
 from pkm.gui.tasks import Task, TaskContext
 
+CANCELLED = (
+    "Import cancelled. {n} imported before it stopped; they are kept. "
+    "Import the same export again to bring in the rest."
+)
 DETAIL_LINES = 30  # more than a screenful helps no one; the count says the rest
 
 #: (source, menu text, what the file dialog asks for)
@@ -91,19 +95,27 @@ class ImportButton(QPushButton):
         return self.task
 
     def _finished(self, task: Task) -> None:
-        """A cancelled long job delivers no result: say what Cancel kept."""
+        """A job cancelled before it started delivers no report: say so once the task
+        manager has delivered whatever it will (on_done runs right after this signal)."""
         if task is self.task and task.cancel_event.is_set():
+            QTimer.singleShot(0, self, lambda: self._cancelled_without_report(task))
+
+    def _cancelled_without_report(self, task: Task) -> None:
+        if task is self.task:
             self.task = None
             self.setEnabled(True)
-            self.ctx.status.show_message(
-                "Import cancelled. The notes imported before it stopped are kept; "
-                "import the same export again to bring in the rest."
-            )
+            self.ctx.status.show_message(CANCELLED.format(n="No entries were"))
 
     def _done(self, report: Report) -> None:
         self.task = None
         self.last_report = report
         self.setEnabled(True)
+        if report.cancelled:
+            n = len(report.imported)
+            self.ctx.status.show_message(
+                CANCELLED.format(n=f"{n} {'entry was' if n == 1 else 'entries were'}")
+            )
+            return
         text = report.summary()
         left_out = sum(len(i.notes) for i in report.imported)
         if report.skipped or left_out:
