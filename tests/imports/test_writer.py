@@ -152,3 +152,20 @@ def test_import_sources_survive_an_upgrade_from_version_6(tmp_path):
         assert store.scalar("SELECT COUNT(*) FROM import_sources") == 0  # follows its entry
     finally:
         store.close()
+
+
+def test_reading_a_large_vault_pauses_for_saves_before_any_transaction(ws, tmp_path):
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for n in range(450):
+        (folder / f"n{n}.md").write_text(f"note {n}\n")
+    seen: list[tuple[int, str, bool]] = []
+
+    def progress(done: int, total: int | None, text: str) -> None:
+        seen.append((done, text, ws.store.in_transaction))
+
+    run_import(ws, "markdown", folder, progress=progress)
+    reading = [s for s in seen if s[1].startswith("reading files")]
+    assert [s[1] for s in reading] == ["reading files (200)", "reading files (400)"]
+    assert seen.index(reading[-1]) < seen.index(next(s for s in seen if s[0] > 0))
+    assert not any(in_txn for _, _, in_txn in seen)  # saves may run at every one of them

@@ -42,7 +42,13 @@ def run_import(
         items = enex.read(path, media)
     elif source == "markdown":
         check_daily_format(daily_format)
-        items = markdown_folder.read(path, media, daily_format=daily_format)
+        heartbeat = None
+        if progress is not None and not dry_run:  # a dry run is one transaction: no pauses
+
+            def heartbeat(files: int) -> None:
+                progress(0, None, f"reading files ({files})")
+
+        items = markdown_folder.read(path, media, daily_format=daily_format, heartbeat=heartbeat)
     else:
         raise BadInput(f"'{source}' is not a kind of import. Use one of: {', '.join(SOURCES)}.")
     report, change = write_notes(

@@ -26,7 +26,7 @@ import datetime as dt
 import os
 import re
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from pkm.core.media import MediaStore, markdown_for
 
 DAILY_FORMAT = "%Y-%m-%d"
 MAX_FILE = 5_000_000
+HEARTBEAT = 200  # files read between two heartbeats
 NOTE_EXTENSIONS = (".md", ".markdown")
 _FRONT = re.compile(
     r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M
@@ -122,15 +123,25 @@ def _walk(root: Path) -> Iterator[Path]:
 
 
 def read(
-    root: Path, media: MediaStore, *, daily_format: str = DAILY_FORMAT
+    root: Path,
+    media: MediaStore,
+    *,
+    daily_format: str = DAILY_FORMAT,
+    heartbeat: Callable[[int], None] | None = None,
 ) -> Iterator[Note | Skip]:
-    """The notes of a folder; every file is read first so links can be resolved by title."""
+    """The notes of a folder; every file is read first so links can be resolved by title.
+
+    ``heartbeat(files_read)`` is called every HEARTBEAT files of that first pass: in
+    the window it lets saves run while a large vault is read (no transaction is open).
+    """
     root = Path(root)
     if not root.is_dir():
         raise BadInput(f"{root} is not a folder. Give the folder of your vault or notes.")
     files: list[_File] = []
     assets: dict[str, Path] = {}  # file name (casefolded) -> path, for ![[embeds]]
-    for path in _walk(root):
+    for n, path in enumerate(_walk(root), start=1):
+        if heartbeat is not None and n % HEARTBEAT == 0:
+            heartbeat(n)
         rel = path.relative_to(root).as_posix()
         if path.suffix.lower() not in NOTE_EXTENSIONS:
             assets.setdefault(path.name.casefold(), path)
