@@ -139,12 +139,14 @@ def export(app: AppContext, entry_id, fmt, output, all_, since, until, tag, titl
         return
     entry = app.ws.journal.get(entry_id)
     if output == "-":
-        data = core_export.export_bytes(entry, fmt, pdf_writer=qt_pdf_writer)
+        data = core_export.export_bytes(
+            entry, fmt, pdf_writer=qt_pdf_writer, media_home=app.ws.home
+        )
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     path = Path(output) if output else Path.cwd() / core_export.default_filename(entry, fmt)
-    core_export.export_entry(entry, fmt, path, pdf_writer=qt_pdf_writer)
+    core_export.export_entry(entry, fmt, path, pdf_writer=qt_pdf_writer, media_home=app.ws.home)
     click.echo(os.fsencode(path))  # the name's own bytes, even if they are not UTF-8
 
 

@@ -18,6 +18,7 @@ display (offscreen platform). Without a writer, asking for PDF says so.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import email.policy
 import email.utils
@@ -128,14 +129,25 @@ def email_message(
 
 
 def export_bytes(
-    entry: Entry, fmt: str, *, pdf_writer: PdfWriter | None = None, work_dir: Path | None = None
+    entry: Entry,
+    fmt: str,
+    *,
+    pdf_writer: PdfWriter | None = None,
+    work_dir: Path | None = None,
+    media_home: Path | None = None,
 ) -> bytes:
-    """The exported file's content. PDF needs a writer (see the module docstring)."""
+    """The exported file's content. PDF needs a writer (see the module docstring).
+
+    With ``media_home`` (the data folder), the entry's images are put inside the
+    HTML, PDF and email as data: URLs, so the one file shows them anywhere.
+    """
     if fmt not in FORMATS:
         raise BadInput(f"'{fmt}' is not an export format. Use one of: {', '.join(FORMATS)}.")
     if fmt == "md":
         return front_matter_markdown(entry).encode("utf-8")
     post = build_post(entry)
+    if media_home is not None:
+        post = dataclasses.replace(post, html=_inline_media(post.html, media_home))
     if fmt == "html":
         return document_html(post).encode("utf-8")
     if fmt == "eml":
@@ -157,12 +169,26 @@ def export_bytes(
 
 
 def export_entry(
-    entry: Entry, fmt: str, path: Path, *, pdf_writer: PdfWriter | None = None
+    entry: Entry,
+    fmt: str,
+    path: Path,
+    *,
+    pdf_writer: PdfWriter | None = None,
+    media_home: Path | None = None,
 ) -> Path:
-    """Write the export atomically (a crash leaves the old file or the new one)."""
-    data = export_bytes(entry, fmt, pdf_writer=pdf_writer, work_dir=None)
+    """Write the export atomically (a crash leaves the old file or the new one).
+
+    A Markdown file keeps its ``media/…`` references; with ``media_home`` the files
+    they name are copied into ``media/`` beside it, so the reference still works.
+    """
+    data = export_bytes(entry, fmt, pdf_writer=pdf_writer, work_dir=None, media_home=media_home)
     try:
         atomic_write_bytes(path, data, shared=True)
+        if fmt == "md" and media_home is not None:
+            for ref in dict.fromkeys(_MEDIA_REF.findall(entry.body)):
+                source, target = media_home / ref, path.parent / ref
+                if source.is_file() and not target.exists():
+                    atomic_write_bytes(target, source.read_bytes(), shared=True)
     except OSError as exc:
         raise PkmError(
             f"Cannot write {path}: {exc.strerror or exc}. Choose another file with -o FILE."

@@ -236,3 +236,20 @@ def test_pdf_book_draws_the_entries_and_their_photos(ws, dayone_zip, tmp_path, m
     text = unicodedata.normalize("NFKC", raw)  # the PDF's fonts draw "fl" as one ligature
     assert "My 2026 reflections" in text and "Evening: the board said yes." in text
     assert sum(len(p.images) for p in reader.pages) == 2
+
+
+def test_one_entry_exported_keeps_its_images(ws, vault, tmp_path, monkeypatch, capsys):
+    run_import(ws, "markdown", vault)
+    memo = next(e for e in ws.journal.list() if e.title == "Pricing memo")
+    ref = re.search(r"media/[0-9a-f]{64}\.png", memo.body).group(0)
+    out = tmp_path / "out"
+    for fmt in ("html", "md"):
+        r = run_cli(
+            monkeypatch, capsys, "--home", str(ws.home), "export", str(memo.id),
+            "--format", fmt, "-o", str(out / f"memo.{fmt}"),
+        )  # fmt: skip
+        assert r.code == 0, r.err
+    html = (out / "memo.html").read_text()
+    assert 'src="data:image/png;base64,' in html and ref not in html
+    assert ref in (out / "memo.md").read_text()
+    assert (out / ref).read_bytes() == (ws.home / ref).read_bytes()  # beside the .md
