@@ -105,3 +105,24 @@ def test_restore_refuses_a_folder_a_window_has_open(ws, tmp_path):
         os.close(fd)
     core_backup.restore(info.path, target, ws.clock)  # once it is closed
     assert (target / "pkm.db").is_file()
+
+
+def test_dayone_pdf_and_audio_attachments_are_kept_as_links(ws, tmp_path):
+    export = tmp_path / "dayone.zip"
+    entry = {
+        "uuid": "B1",
+        "creationDate": "2026-04-02T08:00:00Z",
+        "text": "Agenda: ![](dayone-moment:/pdfAttachment/D1)",
+        "pdfAttachments": [
+            {"identifier": "D1", "md5": "d1", "type": "pdf", "filename": "agenda.pdf"}
+        ],
+        "audios": [{"identifier": "A1", "md5": "a1", "type": "m4a"}],
+    }
+    with zipfile.ZipFile(export, "w") as zf:
+        zf.writestr("Journal.json", json.dumps({"entries": [entry]}))
+        zf.writestr("pdfs/d1.pdf", b"%PDF-1.4 agenda")
+        zf.writestr("audios/a1.m4a", b"\x00\x00\x00\x20ftypM4A voice memo")
+    run_import(ws, "dayone", export)
+    body = ws.journal.list()[0].body
+    assert body.startswith("Agenda: [agenda.pdf](media/")
+    assert "\n\n[audio recording](media/" in body and body.count("](media/") == 2

@@ -6,16 +6,19 @@ The shape, from Day One's export documentation and real exports: a top-level
 IANA name), ``text`` (Markdown, with punctuation backslash-escaped), ``tags``,
 ``starred``, ``location`` (``placeName``, ``localityName``,
 ``administrativeArea``, ``country``) and ``photos`` (``identifier``, ``md5``,
-``type``). The text shows a photo as ``![](dayone-moment://IDENTIFIER)``; the
-file is ``photos/MD5.TYPE`` in the zip.
+``type``; likewise ``videos``, ``audios``, ``pdfAttachments``). The text shows a
+photo as ``![](dayone-moment://IDENTIFIER)`` (a video as
+``dayone-moment:/video/IDENTIFIER``); the file is ``photos/MD5.TYPE`` (``videos/``,
+``audios/``, ``pdfs/``) in the zip.
 
 Decisions: Day One is a diary, so its entries become *daily* entries on the
 day they were written in their own time zone (a 23:30 entry in Tokyo stays on
 that Tokyo evening); several entries of one day are one daily entry, in the
 order written. The time, the place and the star are kept as text and a tag
 (``starred``) because pkm has no fields for them. Photos go to the media store
-and show where the text had them; photos the text never mentions are added at
-the end. The uuid is the source id.
+and show where the text had them; videos, recordings and PDFs are kept there
+too, as links (the media store's size limit applies); files the text never
+mentions are added at the end. The uuid is the source id.
 """
 
 from __future__ import annotations
@@ -33,7 +36,17 @@ from pkm.core.imports.model import Note, Skip
 from pkm.core.media import MediaStore, markdown_for
 
 MAX_JSON = 500 * 1024 * 1024  # a Journal.json larger than this is not a journal
-_MOMENT = re.compile(r"!\[([^\]]*)\]\(dayone-moment:/{0,2}([A-Za-z0-9-]+)\)")
+# ![](dayone-moment://ID) for a photo; dayone-moment:/video/ID, /audio/ID, /pdfAttachment/ID
+_MOMENT = re.compile(
+    r"!\[([^\]]*)\]\(dayone-moment:/{0,2}(?:(?:video|audio|pdfAttachment)/)?([A-Za-z0-9-]+)\)"
+)
+#: the entry's lists of attached files, and what a file of each is called in the text
+_MEDIA_LISTS = (
+    ("photos", "photo"),
+    ("videos", "video"),
+    ("audios", "audio recording"),
+    ("pdfAttachments", "PDF"),
+)
 _ESCAPED = re.compile(r"\\([.!()\-+#>])")  # Day One escapes Markdown punctuation
 
 
@@ -132,22 +145,25 @@ def _entry(
     text = _ESCAPED.sub(r"\1", str(raw.get("text") or ""))
     left_out: list[str] = []
     stored_count = 0
-    by_id: dict[str, dict] = {}
-    for photo in raw.get("photos") or []:
-        if isinstance(photo, dict) and photo.get("identifier"):
-            by_id[str(photo["identifier"])] = photo
+    by_id: dict[str, tuple[dict, str]] = {}
+    for key, what in _MEDIA_LISTS:
+        for item in raw.get(key) or []:
+            if isinstance(item, dict) and item.get("identifier"):
+                by_id[str(item["identifier"])] = (item, what)
     used: set[str] = set()
 
     def photo_md(ident: str, alt: str) -> str | None:
         nonlocal stored_count
-        photo = by_id.get(ident)
-        if photo is None:
+        found = by_id.get(ident)
+        if found is None:
             return None
+        photo, what = found
         used.add(ident)
-        md5, kind = str(photo.get("md5") or ""), str(photo.get("type") or "jpeg")
+        default = "jpeg" if what == "photo" else "pdf" if what == "PDF" else "bin"
+        md5, kind = str(photo.get("md5") or ""), str(photo.get("type") or default)
         member = photos.get(f"{md5}.{kind}".lower()) or photos.get(f"{md5}.jpg".lower())
         if member is None:
-            left_out.append(f"photo {md5}.{kind} was left out: it is not in the export")
+            left_out.append(f"{what} {md5}.{kind} was left out: it is not in the export")
             return ""
         try:
             stored = media.add(zf.read(member), PurePosixPath(member).name)
@@ -155,14 +171,14 @@ def _entry(
             left_out.append(str(exc))
             return ""
         stored_count += int(stored.new)
-        return markdown_for(stored, alt or "photo")
+        return markdown_for(stored, alt or str(photo.get("filename") or what))
 
     def swap(m: re.Match[str]) -> str:
         out = photo_md(m.group(2), m.group(1))
         return m.group(0) if out is None else out
 
     body = _MOMENT.sub(swap, text).strip()
-    extra = [photo_md(i, "photo") for i in by_id if i not in used]
+    extra = [photo_md(i, "") for i in by_id if i not in used]
     body = "\n\n".join([body, *[e for e in extra if e]]).strip()
     place = _place(raw.get("location"))
     zone_name = str(raw.get("timeZone") or "")
