@@ -43,7 +43,14 @@ def cli(ctx: click.Context, home: str | None) -> None:
 
 
 def _register() -> None:
-    from pkm.cli import feeds_cmds, journal_cmds, publish_cmds, search_cmds, transfer_cmds
+    from pkm.cli import (
+        feeds_cmds,
+        journal_cmds,
+        posts_cmds,
+        publish_cmds,
+        search_cmds,
+        transfer_cmds,
+    )
 
     for command in (
         journal_cmds.journal,
@@ -52,6 +59,7 @@ def _register() -> None:
         feeds_cmds.feeds,
         feeds_cmds.items,
         feeds_cmds.rules,
+        posts_cmds.posts,
         publish_cmds.targets,
         publish_cmds.publish,
         publish_cmds.publications,

@@ -19,7 +19,7 @@ from pkm.cli.context import (
     pass_app,
     read_text_arg,
 )
-from pkm.core.errors import BadInput
+from pkm.core.errors import BadInput, NotFound
 from pkm.core.journal import Entry, Revision
 
 
@@ -53,7 +53,19 @@ def _entry_json(app: AppContext, e: Entry) -> dict:
         }
         for c in j.clips(e.id)
     ]
+    if e.source_id is not None:
+        source = j.get(e.source_id, include_trashed=True) if _exists(app, e.source_id) else None
+        data["source"] = {"id": e.source_id, "title": source.title if source else None}
+    data["posts"] = [{"id": p.id, "title": p.title} for p in j.list_posts(e.id)]
     return data
+
+
+def _exists(app: AppContext, entry_id: int) -> bool:
+    try:
+        app.ws.journal.get(entry_id, include_trashed=True)
+    except NotFound:
+        return False
+    return True
 
 
 @journal.command()
@@ -131,6 +143,14 @@ def show(app: AppContext, entry_id, as_json, as_html) -> None:
     )
     click.echo()
     click.echo(e.body.rstrip())
+    if e.source_id is not None and _exists(app, e.source_id):
+        source = app.ws.journal.get(e.source_id, include_trashed=True)
+        click.echo()
+        click.echo(f"Drawn from: {source.title} ({source.id})")
+    drawn = app.ws.journal.list_posts(e.id)
+    if drawn:
+        click.echo()
+        click.echo("Posts from it: " + "; ".join(f"{p.title} ({p.id})" for p in drawn))
     backlinks = app.ws.journal.backlinks(e.id)
     if backlinks:
         click.echo()
@@ -141,7 +161,9 @@ def show(app: AppContext, entry_id, as_json, as_html) -> None:
 @click.option("--tag", help="Only entries with this tag.")
 @click.option("--since", type=DAY, help="Only entries on or after this day.")
 @click.option("--until", type=DAY, help="Only entries on or before this day.")
-@click.option("--kind", type=click.Choice(["daily", "note", "clip"]), help="Only this kind.")
+@click.option(
+    "--kind", type=click.Choice(["daily", "note", "clip", "post"]), help="Only this kind."
+)
 @click.option("--limit", type=CountType(1), help="At most this many.")
 @json_option()
 @pass_app

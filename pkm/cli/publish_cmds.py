@@ -228,8 +228,14 @@ def targets_remove(app: AppContext, name) -> None:
 @json_option()
 @pass_app
 def publish(app: AppContext, entry_id, names, draft, dry_run, as_new, as_json) -> None:
-    """Publish an entry; publishing it again to the same target updates that post."""
+    """Publish an entry; publishing it again to the same target updates that post.
+
+    A whole daily entry (with its prompt and clips) is asked about once on a
+    terminal; from a script it is sent as asked, with a note on standard error.
+    """
     pub = _publishing(app)
+    if not dry_run and not _whole_entry_confirmed(app, pub, entry_id, names):
+        return
     progress = None if as_json else _say
     outcomes = pub.publish_many(
         entry_id,
@@ -268,6 +274,25 @@ def publish(app: AppContext, entry_id, names, draft, dry_run, as_new, as_json) -
         if len(outcomes) == 1 and not as_json:
             raise failed[0].error  # type: ignore[misc]
         raise click.exceptions.Exit(1)
+
+
+def _whole_entry_confirmed(app: AppContext, pub, entry_id: int, names) -> bool:
+    """Ask before a whole daily entry goes somewhere it has not gone before."""
+    question = app.ws.journal.whole_entry_question(entry_id)
+    if question is None:
+        return True
+    sent_to = {p.target.casefold() for p in pub.publications(entry_id)}
+    if all(n.casefold() in sent_to for n in names):
+        return True  # an update of what was already shared
+    hint = f"To share a part, run: pkm posts new --from {entry_id} --title TITLE TEXT"
+    if not sys.stdin.isatty():
+        said = question.removesuffix(" Share a part instead?")
+        click.echo(f"pkm: note: {said} {hint}", err=True)
+        return True
+    if click.confirm(question, default=True, err=True):
+        click.echo(hint, err=True)
+        return False
+    return True
 
 
 @click.group(cls=CheckedGroup)

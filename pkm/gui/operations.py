@@ -62,6 +62,8 @@ class EntryContext:
     entry_id: int
     tags: tuple[str, ...]
     backlinks: list[Entry]
+    source: Entry | None = None  # a post: the entry it was drawn from
+    posts: tuple[Entry, ...] = ()  # posts drawn from this entry
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,12 @@ class Operations(QObject):
 
         def fn() -> EntryContext:
             entry = j.get(entry_id)
-            return EntryContext(entry_id, entry.tags, j.backlinks(entry_id))
+            source = None
+            if entry.source_id is not None:
+                found = j.get_many([entry.source_id])
+                source = found[0] if found else None
+            posts = tuple(j.list_posts(entry_id))
+            return EntryContext(entry_id, entry.tags, j.backlinks(entry_id), source, posts)
 
         return self.read(f"entry-context:{id(owner)}", fn, on_done, owner=owner)
 

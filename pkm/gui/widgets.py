@@ -29,7 +29,13 @@ from pkm.gui import theme
 ENTRY_ID = Qt.ItemDataRole.UserRole
 SUBTITLE = Qt.ItemDataRole.UserRole + 1
 
-KIND_LABELS = {"daily": "Daily entry", "note": "Note", "clip": "Clip", "item": "Article"}
+KIND_LABELS = {
+    "daily": "Daily entry",
+    "note": "Note",
+    "clip": "Clip",
+    "post": "Post",
+    "item": "Article",
+}
 
 
 def heading(text: str, parent: QWidget | None = None) -> QLabel:

@@ -154,3 +154,49 @@ def test_preview_dialog_renders(open_window, tmp_path, clock, micropub, webhooks
     look.check(o.window, shot, title="Sense — pkm", shown=[dialog, dialog.notes])
     assert look.clipped(dialog) == []
     dialog.reject()
+
+
+def _post_window(o, title: str, passage: str):
+    entry = next(e for e in o.ws.journal.list(limit=50) if e.title == title)
+    o.window.open_entry.emit(entry.id)
+    o.qtbot.waitUntil(lambda: o.editor.entry_id == entry.id)
+    body = o.editor.text.toPlainText()
+    start = body.index(passage)
+    cursor = o.editor.text.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(passage), cursor.MoveMode.KeepAnchor)
+    o.editor.text.setTextCursor(cursor)
+    o.window.stages["share"].share_this.action.trigger()
+    share = h.share_of(o)
+    o.qtbot.waitUntil(lambda: bool(share.post_windows), timeout=10_000)
+    w = share.post_windows[-1]
+    o.qtbot.waitUntil(lambda: w.context is not None, timeout=10_000)
+    w.resize(QSize(1180, 720))
+    return w
+
+
+def test_post_window_screenshot(open_window, tmp_path, clock, micropub, webhooks):
+    o = _open(open_window, tmp_path, clock, micropub, webhooks)
+    w = _post_window(
+        o,
+        "Customer council",
+        "Five customers, two hours. Simpler plans, better invoices, an admin console.",
+    )
+    o.qtbot.waitUntil(lambda: "Five customers" in w.preview.toPlainText())
+    assert w.publish_button.text() == "Publish to company-blog"
+    o.qtbot.wait(150)
+    shot = w.grab()
+    assert shot.save(str(_target(tmp_path) / "post.png"))
+    look.check(
+        w,
+        shot,
+        title=w.windowTitle(),
+        shown=[w.title_edit, w.text, w.preview, w.publish_button, w.source_label],
+    )
+    # The per-target preview: the same post as the Slack channel will show it.
+    w.target_box.setCurrentIndex(w.target_box.findData("all-hands"))
+    o.qtbot.waitUntil(lambda: w.publish_button.text() == "Publish to all-hands")
+    o.qtbot.wait(150)
+    shot = w.grab()
+    assert shot.save(str(_target(tmp_path) / "post-preview.png"))
+    look.check(w, shot, title=w.windowTitle(), shown=[w.preview, w.publish_button])

@@ -16,6 +16,7 @@ import pytest
 from pkm.core import backup as core_backup
 from pkm.core.export import export_vault
 from pkm.core.imports import run_import
+from pkm.core.migrations import latest_version
 from pkm.core.workspace import Workspace
 from tests.cli_helpers import run_cli
 
@@ -136,7 +137,7 @@ def test_backup_is_consistent_while_another_connection_writes(ws, vault, tmp_pat
         assert {"pkm.db", "pkm-backup.json"} <= names
         assert not any("secrets" in n or n.startswith(("index/", "logs/")) for n in names)
         assert sum(n.startswith("media/") for n in names) == info.media == 1
-        assert json.loads(zf.read("pkm-backup.json"))["schema"] == 7
+        assert json.loads(zf.read("pkm-backup.json"))["schema"] == latest_version()
         assert json.loads(zf.read("settings.json"))["theme"] == "dark"
         copy = tmp_path / "copy.db"
         copy.write_bytes(zf.read("pkm.db"))

@@ -127,13 +127,13 @@ def test_cancel_keeps_what_was_committed_and_the_next_run_goes_on(ws, clock):
     assert ws.journal.count() == 5
 
 
-def test_import_sources_survive_an_upgrade_from_version_6(tmp_path):
+def test_import_sources_come_with_an_upgrade_from_the_previous_version(tmp_path):
     from pkm.core.db import DB_NAME, Store
     from pkm.core.migrations import MIGRATIONS
 
     path = tmp_path / DB_NAME
     conn = sqlite3.connect(path, isolation_level=None)
-    for version, _name, apply, _fk in MIGRATIONS[:6]:
+    for version, _name, apply, _fk in MIGRATIONS[:-1]:
         apply(conn)
         conn.execute(f"PRAGMA user_version={version}")
     conn.execute(
@@ -143,7 +143,8 @@ def test_import_sources_survive_an_upgrade_from_version_6(tmp_path):
     conn.close()
     store = Store(path)
     try:
-        assert store.schema_version() == 7
+        assert store.schema_version() == MIGRATIONS[-1][0]
+        assert MIGRATIONS[-1][1].endswith("_import_sources")
         assert store.scalar("SELECT body FROM entries WHERE title = 'Kept'") == "Body"
         with store.transaction() as c:
             c.execute("INSERT INTO import_sources VALUES ('enex', 'Kept', 1, 'f', 'now')")

@@ -170,7 +170,8 @@ class _Batch:
         if note.daily:
             return self._add_daily(note, tags)
         entry_id = self._new_id()
-        kind = note.kind if note.kind in ("note", "clip") else "note"
+        # A post comes back as a post; the entry it was drawn from is not in an export.
+        kind = note.kind if note.kind in ("note", "clip", "post") else "note"
         self.rows[entry_id] = self._row(entry_id, kind, title, note.body, note)
         self.explicit[entry_id] = tags
         self._remember(note, entry_id)

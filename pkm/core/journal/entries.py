@@ -60,6 +60,7 @@ def create(
     body: str,
     day: dt.date,
     tags: Iterable[str],
+    source_id: int | None = None,
 ) -> tuple[Entry, Change]:
     """A new entry of any kind; a second daily entry for the same day is refused."""
     check_kind(kind)
@@ -72,7 +73,7 @@ def create(
         title = title or prompts.daily_title(day)
     else:
         title = (title or "").strip() or derive_title(body)
-    return insert(store, clock, kind, title, body, day, tuple(tags))
+    return insert(store, clock, kind, title, body, day, tuple(tags), source_id=source_id)
 
 
 def insert(
@@ -83,6 +84,8 @@ def insert(
     body: str,
     day: dt.date,
     tags: tuple[str, ...],
+    *,
+    source_id: int | None = None,
 ) -> tuple[Entry, Change]:
     """Store a new entry. If another writer just created the same daily entry, that one
     is returned with an empty Change: the caller ends up with the day's entry either way."""
@@ -91,8 +94,8 @@ def insert(
     with store.transaction() as conn:
         try:
             cur = conn.execute(
-                "INSERT INTO entries(kind, day, title, title_key, body, edited, created, updated) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO entries(kind, day, title, title_key, body, edited, created, updated, "
+                "source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     kind,
                     day.isoformat(),
@@ -102,6 +105,7 @@ def insert(
                     int(kind != "daily"),
                     now,
                     now,
+                    source_id,
                 ),
             )
         except sqlite3.IntegrityError:

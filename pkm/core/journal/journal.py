@@ -23,6 +23,7 @@ from pkm.core.journal import (
     entries,
     links,
     listing,
+    posts,
     prompts,
     revisions,
     trash,
@@ -231,3 +232,51 @@ class Journal:
 
     def on_this_day(self, day: dt.date | None = None) -> list[Entry]:
         return self.get_many(calendar.on_this_day_ids(self._store, day or self.today_date()))
+
+    # ---- posts -------------------------------------------------------------------
+
+    def draft_post(self, entry_id: int, selection: str | None = None) -> posts.Draft:
+        """What a post drawn from this entry starts as (nothing is stored yet)."""
+        entry = self.get(entry_id)
+        return posts.draft_from(entry, self.clips(entry.id), self.template("daily"), selection)
+
+    def new_post(
+        self,
+        *,
+        source_id: int | None,
+        title: str,
+        body: str,
+        tags: Iterable[str] = (),
+    ) -> Entry:
+        """Keep a post, linked to the entry it came from (which must exist)."""
+        if source_id is not None:
+            self.get(source_id)
+        title = title.strip() or posts.suggest_title(body) or "Untitled post"
+        entry, change = entries.create(
+            self._store, self._clock, kind="post", title=title, body=body,
+            day=self.today_date(), tags=tags, source_id=source_id,
+        )  # fmt: skip
+        self._announce(change)
+        return entry
+
+    def list_posts(self, source_id: int | None = None) -> list[Entry]:
+        """Posts, newest first; only those drawn from `source_id` when given."""
+        if source_id is None:
+            rows = self._store.query(
+                "SELECT id FROM entries WHERE kind = 'post' AND deleted_at IS NULL "
+                "ORDER BY created DESC, id DESC"
+            )
+        else:
+            rows = self._store.query(
+                "SELECT id FROM entries WHERE kind = 'post' AND source_id = ? "
+                "AND deleted_at IS NULL ORDER BY created DESC, id DESC",
+                (source_id,),
+            )
+        return self.get_many(r["id"] for r in rows)
+
+    def whole_entry_question(self, entry_id: int) -> str | None:
+        """The question to ask before a whole daily entry is published, if it needs one."""
+        entry = self.get(entry_id)
+        return posts.whole_entry_question(
+            entry, self.clips(entry.id), self.template("daily"), self.today_date()
+        )

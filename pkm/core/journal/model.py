@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pkm.core.errors import BadInput
 
-KINDS = ("daily", "note", "clip")
+KINDS = ("daily", "note", "clip", "post")
 
 
 def check_kind(kind: str) -> None:
@@ -28,6 +28,7 @@ class Entry:
     explicit_tags: tuple[str, ...] = ()
     deleted_at: str | None = None
     version: int = 0  # counts saves: a writer saves only over the version it read
+    source_id: int | None = None  # a post: the entry it was drawn from
 
     def as_dict(self) -> dict:
         return {
@@ -41,6 +42,7 @@ class Entry:
             "updated": self.updated,
             "deleted_at": self.deleted_at,
             "version": self.version,
+            "source_id": self.source_id,
         }
 
 

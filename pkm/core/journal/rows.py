@@ -10,7 +10,7 @@ from pkm.core.db import Store, in_chunks
 from pkm.core.errors import NotFound
 from pkm.core.journal.model import Entry
 
-ENTRY_COLUMNS = "id, kind, day, title, body, created, updated, deleted_at, version"
+ENTRY_COLUMNS = "id, kind, day, title, body, created, updated, deleted_at, version, source_id"
 
 
 def tags_for(store: Store, ids: Sequence[int]) -> dict[int, tuple[list[str], list[str]]]:
@@ -45,6 +45,7 @@ def entries_from_rows(store: Store, rows: Iterable[sqlite3.Row]) -> list[Entry]:
             explicit_tags=tuple(tags[r["id"]][1]),
             deleted_at=r["deleted_at"],
             version=r["version"],
+            source_id=r["source_id"],
         )
         for r in rows
     ]

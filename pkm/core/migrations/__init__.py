@@ -21,7 +21,8 @@ _MODULES = [
     "m0004_publish",
     "m0005_index_stamp",
     "m0006_entry_ids",
-    "m0007_import_sources",
+    "m0007_posts",
+    "m0008_import_sources",
 ]
 
 #: (version, module name, apply, whether it runs with foreign keys off: see db.migrate)

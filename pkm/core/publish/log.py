@@ -62,6 +62,43 @@ class Publication:
         }
 
 
+@dataclass(frozen=True)
+class TargetState:
+    """Where one post stands on one target, as the post window and `pkm posts list` say it."""
+
+    target: str
+    kind: str
+    state: str  # published, draft (saved as a draft there), pending, failed
+    when: str | None  # last successful send
+    url: str
+    edited_since: bool  # the post changed after it was last sent
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "kind": self.kind,
+            "state": self.state,
+            "when": self.when,
+            "url": self.url,
+            "edited_since": self.edited_since,
+        }
+
+
+def target_states(pubs: list[Publication], entry_updated: str) -> list[TargetState]:
+    """Each publication of one entry as a state; 'edited since' compares the entry's last
+    save with the last send (both ISO times in UTC, so they compare as text)."""
+    out = []
+    for p in pubs:
+        state = p.state
+        if state == "published" and p.status == "draft":
+            state = "draft"
+        sent = p.published_at
+        out.append(
+            TargetState(p.target, p.kind, state, sent, p.url, bool(sent and entry_updated > sent))
+        )
+    return out
+
+
 _SELECT = """SELECT p.*, t.name AS target, t.kind AS kind FROM publications p
              JOIN publish_targets t ON t.id = p.target_id"""
 

@@ -30,7 +30,7 @@ from pkm.core.publish.base import (
     TargetConfig,
 )
 from pkm.core.publish.http import Http, ssl_context
-from pkm.core.publish.log import Publication, PublishLog
+from pkm.core.publish.log import Publication, PublishLog, TargetState, target_states
 from pkm.core.publish.registry import (
     BLOG_KINDS,
     Outcome,
@@ -198,6 +198,11 @@ class Publishing:
 
     def publications(self, entry_id: int | None = None) -> list[Publication]:
         return self.log.list(entry_id)
+
+    def states(self, entry_id: int) -> list[TargetState]:
+        """Where this entry (a post, usually) stands on each target it was sent to."""
+        entry = self._journal.get(entry_id, include_trashed=True)
+        return target_states(self.log.list(entry_id), entry.updated)
 
     def history(self, publication: Publication) -> list[dict[str, Any]]:
         return self.log.events(publication.id)

@@ -118,6 +118,8 @@ KINDS = {
     "clips": "clip",
     "item": "item",
     "items": "item",
+    "post": "post",
+    "posts": "post",
 }
 FIELDS = {"tag", "tags", "kind", "source", "title", "day", "date", "after", "before"}
 DAY_HELP = "a day is YYYY-MM-DD, YYYY-MM or YYYY, or a range like day:[2020-01-01 TO 2020-03-31]."

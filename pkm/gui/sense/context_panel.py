@@ -34,6 +34,15 @@ class ContextPanel(QWidget):
         )
         self.backlinks.entry_activated.connect(self.entry_activated)
         lay.addWidget(self.backlinks, 1)
+        self.shared_heading = heading("Shared as")
+        lay.addWidget(self.shared_heading)
+        self.shared = EntryList(
+            "Nothing shared from this entry yet. Select a passage and press Ctrl+Shift+P "
+            "(Share this…) to make a post of it."
+        )
+        self.shared.setObjectName("sharedAs")
+        self.shared.entry_activated.connect(self.entry_activated)
+        lay.addWidget(self.shared)
         lay.addWidget(heading("On this day"))
         self.on_this_day = EntryList("Nothing from earlier years on this date yet.")
         self.on_this_day.entry_activated.connect(self.entry_activated)
@@ -50,6 +59,12 @@ class ContextPanel(QWidget):
         else:
             self.tags.setText("No tags yet. Add #tags anywhere in the text.")
         self.backlinks.set_entries(ctx.backlinks, lambda e: entry_subtitle(e, with_day=True))
+        if ctx.source is not None:
+            self.shared_heading.setText("Drawn from")
+            self.shared.set_entries([ctx.source], lambda e: entry_subtitle(e, with_day=True))
+        else:
+            self.shared_heading.setText("Shared as")
+            self.shared.set_entries(list(ctx.posts), lambda e: entry_subtitle(e, with_day=True))
 
     def show_on_this_day(self, entries: list[Entry]) -> None:
         self.on_this_day.set_entries(entries, lambda e: entry_subtitle(e, with_day=True))

@@ -27,6 +27,9 @@ def create_stage(ctx: GuiContext) -> Stage:
     )
 
     def add_publish_button(editor) -> None:
+        from pkm.gui.share.share_this import install as install_share_this
+
+        stage.share_this = install_share_this(share, editor)
         stage.publish_button = install(share, editor)
 
     ctx.hooks.editor_toolbar.add(add_publish_button)

@@ -23,7 +23,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from pkm.core.publish.base import (
@@ -43,6 +43,27 @@ from pkm.gui.share.words import plain_error, when
 from pkm.gui.stage import GuiContext
 
 DRAFTS_KEY = "share.drafts"  # {target name: True} to publish there as a draft by default
+POST_TARGET_KEY = "share.post_target"  # the target the post window previewed last
+
+
+def ask_whole_entry(parent: QWidget, question: str) -> str | None:
+    """'part' (share a part instead), 'whole' (publish it all) or None (cancel).
+
+    The safe choice is the default: Enter shares a part, never the whole day.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(
+        QMessageBox.Icon.Question, "Publish the whole entry?", question, parent=parent
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    part = box.addButton("Share a part…", QMessageBox.ButtonRole.AcceptRole)
+    whole = box.addButton("Publish the whole entry", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(part)
+    box.exec()
+    clicked = box.clickedButton()
+    return "part" if clicked is part else "whole" if clicked is whole else None
 
 
 def first_sentence(text: str) -> str:
@@ -73,6 +94,8 @@ class ShareController(QObject):
         self.open_url: Callable[[str], None] = hooks.open_url
         self.confirm: Callable[[QWidget, str, str, str], bool] = hooks.confirm
         self.choose_folder: Callable[..., str | None] = hooks.choose_folder
+        self.ask_whole_entry: Callable[[QWidget, str], str | None] = ask_whole_entry
+        self.post_windows: list[Any] = []  # open PostWindows (closing the window flushes them)
         self.test_results: dict[str, tuple[bool, str, dt.datetime]] = {}
         self.preview_dialog: Any = None  # the open preview, if any (tests reach it here)
         self.passphrase_dialog: Any = None
@@ -122,7 +145,20 @@ class ShareController(QObject):
             else:
                 self.show_preview(entry_id, title, target, draft=draft, parent=parent)
 
-        self.ops.after_saves(go)
+        def asked(question: str | None) -> None:
+            if question is None:
+                go()
+                return
+            choice = self.ask_whole_entry(parent or self.ctx.window, question)
+            if choice == "whole":
+                go()
+            elif choice == "part":
+                self.share_part(entry_id, None)
+
+        if pub is not None:
+            self.ops.after_saves(go)  # it went there before: the question was asked then
+        else:
+            self.ops.after_saves(lambda: self.ops.whole_entry_question(entry_id, asked))
 
     def show_preview(
         self,
@@ -234,6 +270,67 @@ class ShareController(QObject):
         else:
             secret = kind.secret_label.lower()
             self.status.show_error(plain_error(exc, target=target, secret_label=secret))
+
+    # ---- posts ----------------------------------------------------------------------------
+
+    def last_post_target(self) -> str | None:
+        return self.ctx.ops.setting(POST_TARGET_KEY)
+
+    def set_last_post_target(self, name: str) -> None:
+        if name != self.last_post_target():
+            self.ctx.ops.set_setting(POST_TARGET_KEY, name)
+
+    def share_part(self, entry_id: int, selection: str | None) -> None:
+        """Share this…: keep a post drawn from the entry (or its selection) and open it."""
+
+        def drafted(draft: Any) -> None:
+            if not draft.body.strip():
+                self.status.show_message(
+                    "There is nothing of your own in this entry to share yet: write your "
+                    "reflection, or select the passage to share, then choose Share this… again."
+                )
+                return
+            self.ops.new_post(
+                entry_id,
+                draft.title,
+                draft.body,
+                draft.tags,
+                on_done=lambda post: self.open_post(post, draft.sources),
+                on_error=self.status.show_exception,
+            )
+
+        self.ops.after_saves(lambda: self.ops.draft_post(entry_id, selection, drafted))
+
+    def open_post(self, post: Any, sources: tuple = ()) -> Any:
+        """The post window for a stored post (one window per post)."""
+        from pkm.gui.share.post_window import PostWindow
+
+        for w in self.post_windows:
+            if w.post.id == post.id:
+                w.raise_()
+                w.activateWindow()
+                return w
+        window = PostWindow(self, post, sources, parent=self.ctx.window)  # type: ignore[arg-type]
+        window.open_entry.connect(self.ctx.window.open_entry.emit)
+        self.post_windows.append(window)
+        window.destroyed.connect(lambda _o=None, w=window: self._post_window_gone(w))
+        window.show()
+        window.text.setFocus()
+        return window
+
+    def _post_window_gone(self, window: Any) -> None:
+        if window in self.post_windows:
+            self.post_windows.remove(window)
+
+    def flush_posts(self) -> None:
+        for w in list(self.post_windows):
+            w.flush()
+
+    def unsaved_post(self) -> BaseException | None:
+        for w in self.post_windows:
+            if w.unsaved_error() is not None:
+                return w.unsaved_error()
+        return None
 
     # ---- LinkedIn ----------------------------------------------------------------------
 

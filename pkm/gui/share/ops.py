@@ -29,6 +29,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
+from pkm.core.journal import ClipSource, Entry
 from pkm.core.publish.base import Post, PublishResult, TargetConfig
 from pkm.core.publish.log import Publication
 from pkm.gui.operations import Operations
@@ -54,6 +55,17 @@ class Preview:
     result: PublishResult
     post: Post
     target: TargetConfig
+
+
+@dataclass(frozen=True)
+class PostContext:
+    """What the post window shows beside the text."""
+
+    post: Entry
+    source: Entry | None
+    targets: list[TargetConfig]
+    publications: list[Publication]
+    sources: tuple[ClipSource, ...] = ()  # of the source's clips the post quotes
 
 
 @dataclass(frozen=True)
@@ -293,3 +305,60 @@ class ShareOps(QObject):
         """LinkedIn's formatted text and share page (no API exists to post for a person)."""
         fn = lambda: self.publishing().linkedin(entry_id)  # noqa: E731
         return self.tasks.read(fn, on_done=on_done, on_error=on_error)
+
+    # ---- posts ----------------------------------------------------------------------
+
+    def draft_post(self, entry_id: int, selection: str | None, on_done: Done) -> Task:
+        """What a post from this entry (or its selected passage) starts as."""
+        # On the writer, so it reads the text the editor's queued save just stored.
+        fn = lambda: self.ws.journal.draft_post(entry_id, selection)  # noqa: E731
+        return self.tasks.write(fn, on_done=on_done, quick=True)
+
+    def new_post(
+        self,
+        source_id: int | None,
+        title: str,
+        body: str,
+        tags: tuple[str, ...],
+        on_done: Done,
+        on_error: Done = None,
+    ) -> Task:
+        """Keep the post at once (the journal never holds unsaved words)."""
+        j = self.ws.journal
+
+        def fn() -> tuple[Any, Any]:
+            from pkm.core.changes import Change
+
+            post = j.new_post(source_id=source_id, title=title, body=body, tags=tags)
+            return post, Change(entries={post.id}, created=post.id)
+
+        return self.ops.write(fn, on_done=on_done, on_error=on_error)
+
+    def post_context(self, post_id: int, on_done: Done, *, owner: QObject) -> Task:
+        """The post, the entry it came from (None if gone), the targets and its states."""
+
+        def fn() -> PostContext:
+            j = self.ws.journal
+            post = j.get(post_id)
+            from pkm.core.journal.posts import quoted_sources
+
+            source, sources = None, ()
+            if post.source_id is not None:
+                found = j.get_many([post.source_id])
+                source = found[0] if found else None
+                if source is not None:
+                    sources = quoted_sources(post.body, j.clips(source.id))
+            pub = self.publishing()
+            targets, pubs = pub.targets.list(), pub.publications(post_id)
+            return PostContext(post, source, targets, pubs, sources)
+
+        return self.ops.read(f"post-context:{id(owner)}", fn, on_done, owner=owner)
+
+    def set_tags(self, entry_id: int, tags: list[str], on_done: Done = None) -> Task:
+        j = self.ws.journal
+        return self.ops.write(lambda: (None, j.save(entry_id, tags=tags)), on_done=on_done)
+
+    def whole_entry_question(self, entry_id: int, on_done: Done) -> Task:
+        """The question to ask before a whole daily entry goes out, or None."""
+        fn = lambda: self.ws.journal.whole_entry_question(entry_id)  # noqa: E731
+        return self.tasks.read(fn, on_done=on_done)

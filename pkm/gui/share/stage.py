@@ -138,6 +138,13 @@ class ShareStage(Stage):
         """Loaded when first shown (not at start-up), and fresh each visit ("2 days ago")."""
         self.refresh()
 
+    def flush(self) -> None:
+        """Open post windows save what was typed (their text is Share's to keep)."""
+        self.share.flush_posts()
+
+    def unsaved(self) -> BaseException | None:
+        return self.share.unsaved_post()
+
     def save_state(self) -> dict[str, Any]:
         return {"split": bytes(self.split.saveState().toBase64().data()).decode("ascii")}
 
