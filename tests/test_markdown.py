@@ -40,3 +40,24 @@ def test_plain_text():
 def test_document_escapes_title():
     doc = render_document("<Q3>", "body")
     assert "<title>&lt;Q3&gt;</title>" in doc and "<!DOCTYPE html>" in doc
+
+
+def test_a_line_of_tags_is_not_a_heading():
+    """CommonMark and Obsidian: a heading needs "# " (or nothing) after the hashes."""
+    html = render("#strategy #operations")
+    assert "<h1" not in html and html.startswith('<p><a href="pkm://tag/strategy"')
+    assert "<h1" not in render("Notes\n#strategy\nmore") and "<h2" not in render("##nope")
+    assert render("# Heading") == "<h1>Heading</h1>" and render("### Three ###") == "<h3>Three</h3>"
+    assert render("#\tTabbed") == "<h1>Tabbed</h1>" and render("#5 bolt") == "<p>#5 bolt</p>"
+    assert "<h2>Two</h2>" in render("# One\n## Two\ntext")
+
+
+def test_plain_text_keeps_code_and_text_verbatim():
+    text = 'cost < 4 else "buy & <wait>"'
+    assert to_plain(text) == text
+    assert to_plain("Run `a <b> **c**` now") == "Run a <b> **c** now"
+    assert to_plain("```\n# not a heading\n- [x] **kept**\n```\n- item") == (
+        "# not a heading\n- [x] **kept**\nitem"
+    )
+    assert to_plain("a <em>b</em> c &amp; d") == "a  b  c & d"  # real HTML and entities go
+    assert to_plain("text `code` - not a bullet") == "text code - not a bullet"

@@ -48,6 +48,7 @@ def _register() -> None:
         journal_cmds,
         posts_cmds,
         publish_cmds,
+        saved_cmds,
         search_cmds,
         transfer_cmds,
     )
@@ -56,6 +57,7 @@ def _register() -> None:
         journal_cmds.journal,
         search_cmds.search,
         search_cmds.index,
+        saved_cmds.searches,
         feeds_cmds.feeds,
         feeds_cmds.items,
         feeds_cmds.rules,

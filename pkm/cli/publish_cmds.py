@@ -252,7 +252,8 @@ def publish(app: AppContext, entry_id, names, draft, dry_run, as_new, as_json) -
     else:
         for o in outcomes:
             if o.error is not None:
-                click.echo(f"pkm: {o.target}: {o.error}", err=True)
+                if len(outcomes) > 1:  # one target: its error is the command's own line, below
+                    click.echo(f"pkm: {o.target}: {o.error}", err=True)
                 continue
             r = o.result
             assert r is not None

@@ -119,7 +119,8 @@ def email_message(
     msg["Message-ID"] = message_id or email.utils.make_msgid(domain=domain)
     if draft:
         msg["X-Unsent"] = "1"  # Outlook and Thunderbird open the file as a draft to send
-    tags = " ".join("#" + t for t in post.tags)
+    written = {t.lower() for t in re.findall(r"#(\w[\w/-]*)", post.plain)}
+    tags = " ".join("#" + t for t in post.tags if t.lower() not in written)  # not twice
     plain = f"{post.title}\n{'=' * min(len(post.title), 72)}\n\n{post.plain}\n"
     if tags:
         plain += f"\n{tags}\n"

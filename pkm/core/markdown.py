@@ -7,6 +7,7 @@ always sanitized: a pasted `<script>` in a note must never run anywhere.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 import markdown
+from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
@@ -102,6 +104,19 @@ class _ListAfterParagraph(Preprocessor):
         return out
 
 
+class _AtxHeading(HashHeaderProcessor):
+    """`# Heading` is a heading; `#strategy #operations` on its own line is a line of tags.
+
+    Python-Markdown follows the old Markdown.pl, where any line that starts with
+    `#` is a heading. CommonMark and Obsidian need a space (or nothing) after
+    the hashes, and a journal's tag line would otherwise be published as `<h1>`.
+    """
+
+    RE = re.compile(
+        r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)"
+    )
+
+
 class _PkmSyntax(Extension):
     def __init__(self, resolver: Callable[[], LinkResolver | None]) -> None:
         super().__init__()
@@ -112,6 +127,7 @@ class _PkmSyntax(Extension):
         md.inlinePatterns.register(_WikiLinkProcessor(self._resolver), "pkm_wikilink", 175)
         md.inlinePatterns.register(_TagProcessor(), "pkm_tag", 15)
         md.preprocessors.register(_ListAfterParagraph(md), "pkm_list_after_paragraph", 25)
+        md.parser.blockprocessors.register(_AtxHeading(md.parser), "hashheader", 70)
 
 
 _local = threading.local()
@@ -160,22 +176,103 @@ DOCUMENT_CSS = (
     "td,th{border:1px solid #ccc;padding:.3em .6em}"
 )
 
+# Only tags of real HTML elements are markup; `<wait>` or `a < b` in a sentence is text.
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|big|blockquote|br|center|cite|code|del|details|dfn|div|em|font|hr|"
+    r"i|img|ins|kbd|mark|p|pre|q|s|samp|small|span|strike|strong|sub|summary|sup|table|tbody|"
+    r"td|th|thead|tr|tt|u|var|wbr)(?:\s[^<>]*)?/?>",
+    re.I,
+)
 _PLAIN_RULES = [
-    (re.compile(r"^(```|~~~)[^\n]*$", re.M), ""),  # fence markers, keep code text
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images -> alt text
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links -> text
     (re.compile(r"\[\[([^\[\]|\n]+?)\|([^\[\]\n]+?)\]\]"), r"\2"),
     (re.compile(r"\[\[([^\[\]|\n]+?)\]\]"), r"\1"),
-    (re.compile(r"<[^>\n]+>"), " "),  # inline HTML tags
+    (_HTML_TAG, " "),  # inline HTML tags
+    (re.compile(r"<!--.*?-->", re.S), ""),  # HTML comments
     (re.compile(r"^\s{0,3}(#{1,6}|>+|[-*+]\s+\[[ xX]\]|[-*+]|\d+[.)])\s+", re.M), ""),
-    (re.compile(r"(\*\*|__|~~|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`)"), ""),
+    (re.compile(r"(\*\*|__|~~|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))"), ""),
     (re.compile(r"^\s*\|?[-:| ]{3,}\|?\s*$", re.M), ""),  # table rules
     (re.compile(r"[ \t]*\|[ \t]*"), " "),
 ]
 
+_FENCE_START = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*$", re.M)
 
-def to_plain(text: str) -> str:
-    """Markdown -> readable plain text, fast (used for indexing and short previews)."""
+
+def split_code(text: str) -> list[tuple[bool, str]]:
+    """(is_code, piece) in order: fenced blocks (fence lines dropped) and `code spans`.
+
+    Code is what the writer typed, character for character: the plain text
+    must not read Markdown, HTML or entities inside it. A fence left open runs
+    to the end, as in CommonMark.
+    """
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    while True:
+        m = _FENCE_START.search(text, pos)
+        if not m:
+            break
+        fence = m.group(1)
+        close = re.compile(
+            r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$", re.M
+        ).search(text, m.end() + 1)
+        end = close.start() if close else len(text)
+        out.extend(_split_spans(text[pos : m.start()]))
+        out.append((True, text[m.end() + 1 : end]))
+        pos = close.end() + 1 if close else len(text)
+    out.extend(_split_spans(text[pos:]))
+    return [(code, piece) for code, piece in out if piece]
+
+
+def _split_spans(text: str) -> list[tuple[bool, str]]:
+    """Code spans: a run of N backticks up to the next run of exactly N, within a paragraph."""
+    out: list[tuple[bool, str]] = []
+    last = i = 0
+    while (i := text.find("`", i)) >= 0:
+        n = _BACKTICKS.match(text, i).end() - i  # type: ignore[union-attr]
+        close = _closing_run(n).search(text, i + n)
+        if close is None or close.start() == i + n or text.find("\n\n", i + n, close.start()) >= 0:
+            i += n
+            continue
+        out.append((False, text[last:i]))
+        out.append((True, text[i + n : close.start()]))
+        last = i = close.end()
+    out.append((False, text[last:]))
+    return out
+
+
+_BACKTICKS = re.compile("`+")
+
+
+@functools.cache
+def _closing_run(n: int) -> re.Pattern[str]:
+    return re.compile(r"(?<!`)`{" + str(n) + r"}(?!`)")
+
+
+_HOLE = re.compile("\x03(\\d+)\x03")
+
+
+def to_plain(text: str, *, prose: Callable[[str], str] | None = None) -> str:
+    """Markdown -> readable plain text, fast (indexing, previews, email text parts, networks).
+
+    Markup is removed from the prose only; code is kept verbatim (it stands in
+    the prose as a placeholder meanwhile, so line starts stay line starts), and
+    so is any `<` or `&` that is not an HTML tag or entity. `prose` lets a
+    caller rewrite the prose first (render.py writes links and list markers out).
+    """
+    code: list[str] = []
+    pieces = []
+    text = text.replace("\x03", "")
+    parts = split_code(text) if "`" in text or "~~~" in text else [(False, text)]
+    for is_code, piece in parts:
+        if is_code:
+            code.append(piece.rstrip("\n") if piece.endswith("\n") else piece)
+            piece = f"\x03{len(code) - 1}\x03" + ("\n" if piece.endswith("\n") else "")
+        pieces.append(piece)
+    out = "".join(pieces)
+    if prose is not None:
+        out = prose(out)
     for rx, repl in _PLAIN_RULES:
-        text = rx.sub(repl, text)
-    return html.unescape(text).strip()
+        out = rx.sub(repl, out)
+    out = html.unescape(out)
+    return _HOLE.sub(lambda m: code[int(m.group(1))], out).strip()

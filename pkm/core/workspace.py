@@ -80,6 +80,13 @@ class Workspace:
         self.close()
 
     @cached_property
+    def saved_searches(self):  # -> SavedSearches
+        """Named queries shown with their counts (pkm.core.saved_searches)."""
+        from pkm.core.saved_searches import SavedSearches
+
+        return SavedSearches(self.store, self.clock)
+
+    @cached_property
     def publishing(self):  # -> Publishing; imported lazily (httpx, adapters)
         """Share: targets, publish, preview, the publish log (pkm.core.publish)."""
         from pkm.core.publish.service import Publishing

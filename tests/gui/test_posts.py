@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QPushButton
 
 from pkm.core.journal import ClipSource
 from pkm.gui.share.post_window import PostWindow
@@ -19,6 +19,7 @@ from tests.gui.share_helpers import LEFT
 from tests.publish import doubles
 
 micropub = h.micropub
+webhooks = h.webhooks
 
 MINE = (
     "Trust grows when leaders share early. It compounds like interest. "
@@ -214,29 +215,91 @@ def test_mastodon_counts_characters_and_offers_the_blog_first(
         mastodon.close()
 
 
+def _question(o):
+    share = h.share_of(o)
+    o.qtbot.waitUntil(lambda: share.question_box is not None, timeout=10_000)
+    box = share.question_box
+    o.qtbot.waitUntil(box.isVisible)
+    return box
+
+
 def test_publishing_a_whole_daily_entry_asks_once_and_offers_a_part(open_window, tmp_path, clock):
     o, out = _folder_window(open_window, tmp_path, clock)
     share = h.share_of(o)
-    asked: list[str] = []
-
-    def ask(_parent, question: str) -> str:
-        asked.append(question)
-        return "part"
-
-    share.ask_whole_entry = ask
     h.click_menu_item(o, target="blog")
-    w = _post_window(o)
-    assert asked == [
+    box = _question(o)
+    assert box.text() == (
         "This is your whole day's entry, with today's prompt and 1 clip. Share a part instead?"
-    ]
+    )
+    assert box.defaultButton().text() == "Share a part…"  # Enter never sends the whole day
+    o.qtbot.mouseClick(box.findChild(QPushButton, "sharePart"), LEFT)
+    w = _post_window(o)
     assert MINE in w.text.toPlainText() and QUOTE not in w.text.toPlainText()
     assert not out.exists() or not any(out.glob("*.md"))  # nothing was published
     w.close()
 
-    # "Publish the whole entry" goes on to the usual preview.
-    share.ask_whole_entry = lambda _p, q: asked.append(q) or "whole"
+    # Cancel: nothing happens.
     h.click_menu_item(o, target="blog")
+    box = _question(o)
+    o.qtbot.keyClick(box, Qt.Key.Key_Escape)
+    o.qtbot.waitUntil(lambda: share.question_box is None)
+    assert share.preview_dialog is None and len(share.post_windows) == 0
+
+    # "Publish the whole entry" goes on to the usual preview, and is asked only once.
+    h.click_menu_item(o, target="blog")
+    box = _question(o)
+    o.qtbot.mouseClick(box.findChild(QPushButton, "publishWhole"), LEFT)
     o.qtbot.waitUntil(lambda: share.preview_dialog is not None, timeout=10_000)
-    share.preview_dialog.reject()
-    assert len(asked) == 2
-    QApplication.processEvents()
+    o.qtbot.mouseClick(share.preview_dialog.publish_button, LEFT)
+    o.qtbot.waitUntil(lambda: out.exists() and any(out.glob("*.md")), timeout=10_000)
+    assert QUOTE in next(out.glob("*.md")).read_text(encoding="utf-8")  # the user chose it
+    o.qtbot.waitUntil(lambda: h.button_of(o).pubs.get("blog") is not None, timeout=10_000)
+    h.click_menu_item(o, target="blog")  # an update now: no question
+    o.qtbot.waitUntil(lambda: "Updated" in h.status_text(o), timeout=10_000)
+    assert share.question_box is None
+
+
+def test_channel_previews_are_drawn_from_what_is_sent(open_window, tmp_path, clock, webhooks):
+    """Teams' card and Slack's blocks, from the adapters' own payloads: a quote is a quote,
+    code is code, a table a table, and a line of #tags is no heading."""
+    text = (
+        "> Customers asked for fewer plans.\n\n"
+        "| plan | price |\n| --- | --- |\n| Basic | 10 |\n\n"
+        "```\nif cost < 4: buy()\n```\n\n#strategy #pricing\n"
+    )
+
+    def setup(ws) -> None:
+        ws.publishing.add_target("team", "teams", secret=webhooks.url + webhooks.TEAMS)
+        ws.publishing.add_target("chat", "slack", secret=webhooks.url + webhooks.SLACK)
+        note = ws.journal.create(kind="note", title="Pricing", body=text)
+        ws.journal.new_post(source_id=note.id, title="Pricing, simpler", body=text)
+
+    o = h.open_with_targets(open_window, tmp_path / "ws", clock, setup)
+    share = h.share_of(o)
+    share.open_post(o.ws.journal.list_posts()[0])
+    w = _post_window(o)
+    w.target_box.setCurrentIndex(w.target_box.findData("team"))
+    o.qtbot.waitUntil(lambda: "Basic" in w.preview.toPlainText())
+    doc = w.preview.toHtml()
+    assert "<table" in doc and "Basic" in doc  # a real table
+    assert "if cost &lt; 4: buy()" in doc  # code kept, verbatim
+    assert "<h3" not in doc.split("Pricing, simpler", 1)[1]  # only the title is a heading
+    assert "|" not in w.preview.toPlainText()  # no raw Markdown table
+    w.target_box.setCurrentIndex(w.target_box.findData("chat"))
+    o.qtbot.waitUntil(lambda: w.publish_button.text() == "Publish to chat")
+    plain = w.preview.toPlainText()
+    assert "Customers asked for fewer plans." in plain and "&gt;" not in plain
+    assert "if cost < 4: buy()" in plain and "```" not in plain
+    assert webhooks.messages == {"slack": [], "teams": [], "mattermost": []}  # nothing sent
+
+
+def test_share_this_and_publish_stay_on_the_toolbar_at_1024_wide(open_window, tmp_path, clock):
+    """A narrow window folds Preview, History and Export away first, never the way to share."""
+    from PySide6.QtCore import QSize
+
+    o, _out = _folder_window(open_window, tmp_path, clock)
+    o.window.resize(QSize(1024, 700))
+    stage = o.window.stages["share"]
+    o.qtbot.waitUntil(lambda: stage.share_this.button.isVisible(), timeout=5000)
+    assert stage.publish_button.isVisible()
+    assert stage.share_this.button.text() == "Share this…"

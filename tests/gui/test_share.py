@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from pkm.gui.share.log_view import ENTRY, LINK, RESULT
 from pkm.gui.share.target_dialog import TargetDialog
@@ -169,6 +169,9 @@ def test_a_newcomer_writes_finds_and_publishes_in_the_window_only(main_window, t
     qtbot.waitUntil(lambda: o.editor.entry_id == today_id)
 
     h.click_menu_item(o, target="folder")
+    # Today's entry still holds its prompt: asked once, the newcomer publishes it all.
+    qtbot.waitUntil(lambda: share.question_box is not None, timeout=10_000)
+    qtbot.mouseClick(share.question_box.findChild(QPushButton, "publishWhole"), LEFT)
     qtbot.waitUntil(lambda: share.preview_dialog is not None, timeout=10_000)
     qtbot.mouseClick(share.preview_dialog.publish_button, LEFT)
     qtbot.waitUntil(lambda: "Published" in h.status_text(o), timeout=10_000)

@@ -15,6 +15,7 @@ import pytest
 
 from tests.cli_helpers import run_cli
 from tests.publish import doubles
+from tests.publish.synapse import synapse_fixture
 
 WP_ENV = Path(os.environ.get("PKM_WP_ENV", "/tmp/pkm-wordpress.env"))
 
@@ -78,7 +79,10 @@ def micropub() -> Iterator[doubles.Micropub]:
 
 @pytest.fixture
 def webhooks() -> Iterator[doubles.Webhooks]:
-    yield from _serve(doubles.Webhooks())  # type: ignore[misc]
+    """The webhook double; every Slack and Teams payload it got must pass the validators."""
+    server = doubles.Webhooks()
+    yield from _serve(server)  # type: ignore[misc]
+    assert server.invalid == [], f"payloads the official validators reject: {server.invalid}"
 
 
 @pytest.fixture
@@ -249,3 +253,8 @@ def wordpress() -> dict[str, str]:
     if "api.w.org" not in r.headers.get("link", ""):
         pytest.skip(f"{env['PKM_WP_URL']} does not answer like WordPress (no REST API link)")
     return env
+
+
+# ---- the real Synapse (.ci/synapse-setup) ---------------------------------------------------------
+
+synapse = synapse_fixture  # session-scoped: one server for all the Matrix tests

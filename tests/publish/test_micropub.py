@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pkm.core.publish import (
+    PublishError,
     RemoteGone,
     TargetAuthError,
     TargetForbidden,
@@ -129,3 +130,32 @@ def test_deleted_post(pub, site, entry):
 
 def test_test_connection(pub, site):
     assert "accepted the token" in pub.test_target("site")
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_temporary_server_error_says_try_again_later(pub, site, entry, status):
+    site.fail_next(status, body="<html>Bad gateway</html>")
+    with pytest.raises(
+        PublishError, match=rf"unavailable for now \({status}, a temporary.*Try again later"
+    ):
+        pub.publish(entry.id, "site")
+
+
+def test_a_permanent_server_error_names_the_reason_not_try_again(pub, site, entry):
+    site.fail_next(500, body={"error": "internal_error",
+                              "error_description": "Unknown property: post-status"})  # fmt: skip
+    with pytest.raises(PublishError) as exc:
+        pub.publish(entry.id, "site")
+    message = str(exc.value)
+    assert '(500): "Unknown property: post-status"' in message
+    assert "trying again will not fix" in message and "Try again later" not in message
+    site.fail_next(400, body={"error": "invalid_request", "error_description": "No content"})
+    with pytest.raises(PublishError) as exc:
+        pub.publish(entry.id, "site")
+    assert '(400): "No content"' in str(exc.value) and "Try again later" not in str(exc.value)
+
+
+def test_a_timeout_is_transient(pub, site, entry):
+    site.fail_next(mode="drop-before", method="GET")  # reading the site for its endpoint
+    with pytest.raises(PublishError, match="Try again later"):
+        pub.publish(entry.id, "site")

@@ -53,9 +53,9 @@ def test_teams_adaptive_card(pub, hooks, entry):
         msg["type"] == "message" and att["contentType"] == "application/vnd.microsoft.card.adaptive"
     )
     card = att["content"]
-    assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
-    assert card["body"][0]["text"] == entry.title and card["body"][0]["weight"] == "Bolder"
-    texts = "\n".join(b["text"] for b in card["body"])
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
+    assert card["body"][0]["text"] == entry.title and card["body"][0]["style"] == "heading"
+    texts = "\n".join(b.get("text", "") for b in card["body"])
     assert "**working out loud**" in texts and "[the book](https://example.com/wol)" in texts
 
 

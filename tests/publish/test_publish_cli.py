@@ -310,3 +310,37 @@ def test_publishing_from_a_worker_thread(ws, pub, mastodon, make_entry):
     assert sorted(r.action for r in results) == ["created"] * 3 and len(mastodon.statuses) == 3
     assert "Posting to Mastodon…" in seen
     assert {p.entry_id for p in pub.publications()} == {e.id for e in entries}
+
+
+def test_a_publish_error_is_printed_once(cli, mastodon, entry):
+    cli("targets", "add", "social", "--kind", "mastodon", "--url", mastodon.url,
+        "--secret-stdin", stdin="wrong")  # fmt: skip
+    r = cli("publish", str(entry.id), "--to", "social")
+    assert r.code == 1
+    errors = [line for line in r.err.splitlines() if line.startswith("pkm: ")]
+    assert len(errors) == 1 and "refused the credentials" in errors[0], r.err
+    assert not errors[0].startswith("pkm: social: ")
+
+
+def test_several_targets_name_the_one_that_failed_once(cli, mastodon, webhooks, entry):
+    cli("targets", "add", "social", "--kind", "mastodon", "--url", mastodon.url,
+        "--secret-stdin", stdin="wrong")  # fmt: skip
+    cli("targets", "add", "chat", "--kind", "slack", "--secret-stdin",
+        stdin=webhooks.url + Webhooks.SLACK)  # fmt: skip
+    r = cli("publish", str(entry.id), "--to", "social", "--to", "chat")
+    assert r.code == 1 and r.out.startswith("Created on chat")
+    errors = [line for line in r.err.splitlines() if line.startswith("pkm: ")]
+    assert len(errors) == 1 and errors[0].startswith("pkm: social: "), r.err
+
+
+def test_dry_run_after_an_email_was_sent_says_what_the_real_run_will_do(cli, smtp_plain, entry):
+    cli("targets", "add", "mail", "--kind", "email", "--url", f"smtp://127.0.0.1:{smtp_plain.port}",
+        "--option", "to=me@example.com", "--option", "from=anna@example.com")  # fmt: skip
+    assert cli("publish", str(entry.id), "--to", "mail").code == 0
+    real = cli("publish", str(entry.id), "--to", "mail")
+    dry = cli("publish", str(entry.id), "--to", "mail", "--dry-run")
+    assert real.code == dry.code == 1 and "would create" not in dry.out
+    assert dry.err == real.err and "cannot edit a post" in dry.err and "--as-new" in dry.err
+    again = cli("publish", str(entry.id), "--to", "mail", "--dry-run", "--as-new")
+    assert again.code == 0 and again.out.startswith("--- mail (email): would create;")
+    assert len(smtp_plain.messages) == 1  # dry runs sent nothing

@@ -241,3 +241,51 @@ def test_metaweblog_deleted_post(pub, xmlrpc_blog, entry):
     ).raise_for_status()
     with pytest.raises(RemoteGone, match="--as-new"):
         pub.publish(entry.id, "xmlrpc")
+
+
+def test_login_password_instead_of_an_application_password(pub, wordpress):
+    """WordPress 6.1 answers "not logged in" to both; XML-RPC takes the login password."""
+    if "PKM_WP_LOGIN_PASSWORD" not in wordpress:
+        pytest.skip("the WordPress was set up by an older .ci/wordpress-setup; run it again")
+    pub.add_target("blog", "wordpress", url=wordpress["PKM_WP_URL"], user=wordpress["PKM_WP_USER"],
+                   secret=wordpress["PKM_WP_LOGIN_PASSWORD"])  # fmt: skip
+    with pytest.raises(TargetAuthError) as exc:
+        pub.test_target("blog")
+    message = str(exc.value)
+    assert "that is the login password of 'anna'" in message
+    assert "Application Passwords" in message and "pkm targets add blog" in message
+    assert "strips the Authorization header" not in message
+    assert wordpress["PKM_WP_LOGIN_PASSWORD"] not in message
+    # the same login password on the host that strips the header: the password is the
+    # first thing to fix (with an application password the host problem shows next)
+    pub.add_target("stripped", "wordpress", url=wordpress["PKM_WP_STRIPPED_URL"],
+                   user=wordpress["PKM_WP_USER"], secret=wordpress["PKM_WP_LOGIN_PASSWORD"])  # fmt: skip
+    with pytest.raises(TargetAuthError, match="that is the login password of 'anna'"):
+        pub.test_target("stripped")
+
+
+def test_a_site_without_application_passwords_says_so(pub, wordpress, monkeypatch):
+    """The REST root's hints are read from the real site (which offers them); a site whose
+    root lists none (no HTTPS, or a plugin) gets that diagnosis, not "wrong password"."""
+    from pkm.core.publish.wordpress import WordPressAdapter
+
+    answers = []
+    real = WordPressAdapter._offers_application_passwords
+
+    def offers(self):
+        answers.append(real(self))
+        return False  # what the same root says without its "application-passwords" hint
+
+    pub.add_target("blog", "wordpress", url=wordpress["PKM_WP_URL"], user=wordpress["PKM_WP_USER"],
+                   secret="abcd EFGH ijkl MNOP qrst UVWX")  # fmt: skip
+    monkeypatch.setattr(WordPressAdapter, "_offers_application_passwords", offers)
+    with pytest.raises(TargetAuthError, match=r"does not offer application passwords.*https://"):
+        pub.test_target("blog")
+    assert answers == [True]
+
+
+def test_application_password_shape():
+    from pkm.core.publish.wordpress import looks_like_application_password as shaped
+
+    assert shaped("abcd EFGH ijkl MNOP qrst UVWX") and shaped("abcdEFGHijklMNOPqrstUVWX")
+    assert not shaped("Login-pw.2026!") and not shaped("short") and not shaped("")

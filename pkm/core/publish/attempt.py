@@ -36,9 +36,13 @@ def choose_mode(
     pub: Publication | None,
     *,
     as_new: bool,
-    strict: bool,
 ) -> tuple[str, str]:
-    """create | resume | update | again, and the idempotency key to use."""
+    """create | resume | update | again, and the idempotency key to use.
+
+    A dry run decides the same way: where the real run would refuse (a post
+    that cannot be edited, an attempt that got no answer), so does the dry run,
+    with the same words, instead of showing a create that will not happen.
+    """
     fresh = uuid.uuid4().hex
     cmd = f"pkm publish {pub.entry_id if pub else 'ID'} --to {target.name}"
     if pub is None or pub.state == "failed":
@@ -48,8 +52,6 @@ def choose_mode(
             return ("again" if pub.remote_id else "create"), fresh
         if cls.can_find or cls.idempotent_create:
             return "resume", pub.idempotency_key
-        if not strict:
-            return "create", fresh
         raise UncertainOutcome(
             f"The last attempt to post entry {pub.entry_id} to {cls.label} ('{target.name}', "
             f"{pub.updated}) got no answer, so it may have been posted. Check there first; "
@@ -58,8 +60,6 @@ def choose_mode(
     if cls.can_edit:
         return ("create" if as_new else "update"), fresh
     if as_new:
-        return "again", fresh
-    if not strict:
         return "again", fresh
     raise CannotEdit(
         f"Entry {pub.entry_id} was already posted to {cls.label} ('{target.name}') on "

@@ -30,6 +30,7 @@ KINDS = (
     "slack",
     "mattermost",
     "viva-engage",
+    "matrix",
 )
 
 REDACTED = "***"  # how a secret appears in previews

@@ -11,6 +11,13 @@ After an unanswered create, pkm asks the server for its recent posts
 (`q=source` without a URL, the post-list extension many servers implement)
 and looks for the marker comment it put in the content, or the same title
 and text; a server without that extension makes the attempt "uncertain".
+
+A failure says whether trying again can help. Transient: no answer in time,
+429, and 502/503/504 (a gateway or an overloaded server). Permanent: any
+other 4xx, and a 5xx that gives a reason (Micropub servers answer
+`{"error": …, "error_description": …}`): the same post would fail the same
+way, so the message names the reason and who can fix it instead of
+"try again later".
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from pkm.core.publish.base import (
     UncertainOutcome,
     json_body,
 )
-from pkm.core.publish.http import Reply, raise_for_status
+from pkm.core.publish.http import Reply, raise_for_status, server_message
 from pkm.core.publish.render import html_to_text
 
 NEW_TOKEN = (
@@ -75,6 +82,43 @@ def discover(reply: Reply, rel: str) -> str:
         if finder.href:
             return urljoin(reply.url, finder.href)
     return ""
+
+
+TRANSIENT = (502, 503, 504)
+
+
+def check(
+    reply: Reply, where: str, *, what: str, hints: dict[int, str], creating: bool = False
+) -> None:
+    """raise_for_status, with server errors told apart: transient, or permanent with a reason."""
+    if reply.ok() or reply.status < 500:
+        raise_for_status(reply, where, what=what, hints=hints, creating=creating)
+        return
+    s, reason = reply.status, server_message(reply)
+    maybe = (
+        " It may or may not have been posted; pkm checks before posting again." if creating else ""
+    )
+    if s in TRANSIENT:
+        raise PublishError(
+            f"{where} is unavailable for now ({s}, a temporary server error) with {what}.{maybe} "
+            "Try again later.",
+            status=s,
+            uncertain=creating,
+        )
+    if reason:
+        raise PublishError(
+            f'{where} failed with {what} ({s}): "{reason}". This is an error on the site that '
+            f"trying again will not fix.{maybe} Tell the site's owner (or check its Micropub "
+            "plugin), then publish again.",
+            status=s,
+            uncertain=creating,
+        )
+    raise PublishError(
+        f"{where} had a server error ({s}) with {what} and gave no reason.{maybe} Try again "
+        "later; if it keeps failing, tell the site's owner.",
+        status=s,
+        uncertain=creating,
+    )
 
 
 def marker(key: str) -> str:
@@ -154,7 +198,7 @@ class MicropubAdapter(Adapter):
             headers=self._headers(self.secret or ""),
             content=self._body(post, None, draft, key),
         )
-        raise_for_status(reply, self.where, what="the post", hints=self.hints, creating=True)
+        check(reply, self.where, what="the post", hints=self.hints, creating=True)
         location = reply.headers.get("location", "")
         if reply.status not in (201, 202) or not location:
             raise PublishError(
@@ -183,7 +227,7 @@ class MicropubAdapter(Adapter):
                 f"{self.where}; it was deleted.",
                 status=reply.status,
             )
-        raise_for_status(reply, self.where, what="the update", hints=self.hints)
+        check(reply, self.where, what="the update", hints=self.hints)
         location = reply.headers.get("location", "")
         url = urljoin(self.endpoint, location) if reply.status == 201 and location else remote.url
         return Remote(url, url, "draft" if draft else "published")
@@ -229,7 +273,7 @@ class MicropubAdapter(Adapter):
             headers=self._headers(self.secret or ""),
             params={"q": "config"},
         )
-        raise_for_status(reply, self.where, what="signing in", hints=self.hints)
+        check(reply, self.where, what="signing in", hints=self.hints)
         return f"The Micropub endpoint {self.endpoint} accepted the token."
 
 

@@ -24,6 +24,7 @@ _MODULES = {
     "slack": ("slack", "SlackAdapter"),
     "mattermost": ("mattermost", "MattermostAdapter"),
     "viva-engage": ("viva_engage", "VivaEngageAdapter"),
+    "matrix": ("matrix", "MatrixAdapter"),
 }
 BLOG_KINDS = ("wordpress", "metaweblog", "micropub")  # where a reflection lives in full
 

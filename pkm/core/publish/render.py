@@ -21,6 +21,11 @@ _WIKI_ALIAS = re.compile(r"\[\[([^\[\]|\n]+?)\|([^\[\]\n]+?)\]\]")
 _WIKI = re.compile(r"\[\[([^\[\]|\n]+?)\]\]")
 _MD_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
 _FENCE = re.compile(r"^(```|~~~)", re.M)
+# Fenced blocks (to their closing fence, or the end) and `code spans`, kept as written.
+_CODE_REGION = re.compile(
+    r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[ \t]*$|\Z)|(?<!`)(`+)(?!`)[^\n]+?(?<!`)\2(?!`)",
+    re.M | re.S,
+)
 # List markers survive into plain text as •, ☐/☑ and "1."; \x02 keeps to_plain off them.
 _TASK_DONE = re.compile(r"^(\s*)[-*+]\s+\[[xX]\]\s+", re.M)
 _TASK_OPEN = re.compile(r"^(\s*)[-*+]\s+\[ \]\s+", re.M)
@@ -36,23 +41,39 @@ def public_html(fragment: str) -> str:
 
 
 def public_markdown(md: str) -> str:
-    """[[Title|alias]] -> alias, [[Title]] -> Title; the rest is the author's Markdown."""
-    return _WIKI.sub(r"\1", _WIKI_ALIAS.sub(r"\2", md))
+    """[[Title|alias]] -> alias, [[Title]] -> Title; the rest (and all code) is the author's."""
+    out, last = [], 0
+    for m in _CODE_REGION.finditer(md):
+        out.append(_unwiki(md[last : m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_unwiki(md[last:]))
+    return "".join(out)
+
+
+def _unwiki(text: str) -> str:
+    return _WIKI.sub(r"\1", _WIKI_ALIAS.sub(r"\2", text))
 
 
 def plain_with_links(md: str) -> str:
-    """Readable plain text that keeps where links go: "[text](url)" -> "text (url)"."""
+    """Readable plain text that keeps where links go: "[text](url)" -> "text (url)".
+
+    Code and text are kept verbatim (`cost < 4 else "buy & <wait>"` stays so):
+    only the prose's Markdown is rewritten, by core.markdown.to_plain.
+    """
 
     def link(m: re.Match[str]) -> str:
         text, url = m.group(1), m.group(2)
         return url if text.strip() == url else f"{text} ({url})"
 
-    text = _MD_LINK.sub(link, public_markdown(md))
-    text = _TASK_DONE.sub("\\1☑\x02", text)
-    text = _TASK_OPEN.sub("\\1☐\x02", text)
-    text = _BULLET.sub("\\1•\x02", text)
-    text = _NUMBERED.sub("\\1\\2.\x02", text)
-    return to_plain(text).replace("\x02", " ")
+    def prose(text: str) -> str:
+        text = _MD_LINK.sub(link, text)
+        text = _TASK_DONE.sub("\\1☑\x02", text)
+        text = _TASK_OPEN.sub("\\1☐\x02", text)
+        text = _BULLET.sub("\\1•\x02", text)
+        return _NUMBERED.sub("\\1\\2.\x02", text)
+
+    return to_plain(public_markdown(md), prose=prose).replace("\x02", " ")
 
 
 def build_post(entry: Entry, *, link: str = "") -> Post:
@@ -131,46 +152,120 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_QUOTE = re.compile(r"^[ \t]{0,3}(?:&gt;[ \t]?)+", re.M)
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
+
+
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of one Markdown table row (`\\|` is a | inside a cell)."""
+    line = line.strip()
+    line = line[1:] if line.startswith("|") else line
+    line = line[:-1] if line.endswith("|") and not line.endswith("\\|") else line
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)]
+
+
+def table_at(lines: list[str], i: int) -> tuple[list[list[str]], int] | None:
+    """The table starting at lines[i] (header, rule, rows) and the index after it, or None."""
+    if "|" not in lines[i] or i + 1 >= len(lines) or not TABLE_RULE.match(lines[i + 1]):
+        return None
+    rows, j = [table_cells(lines[i])], i + 2
+    while j < len(lines) and "|" in lines[j] and lines[j].strip():
+        rows.append(table_cells(lines[j]))
+        j += 1
+    return rows, j
+
+
+def _aligned(rows: list[list[str]]) -> str:
+    """A table as monospace text with its columns lined up (Slack has no tables)."""
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    sizes = [max(len(r[c]) for r in rows) for c in range(width)]
+    lines = ["  ".join(cell.ljust(sizes[c]) for c, cell in enumerate(r)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * n for n in sizes))
+    return "\n".join(lines)
+
+
 def slack_mrkdwn(md: str) -> str:
-    """Markdown -> Slack mrkdwn. Code blocks are kept as they are (Slack understands ```)."""
-    parts = _FENCE.split(public_markdown(md))
-    out, in_code, i = [], False, 0
-    while i < len(parts):
-        chunk = parts[i]
-        if chunk in ("```", "~~~"):
-            in_code = not in_code
-            out.append("```")
+    """Markdown -> Slack mrkdwn, following Slack's "Formatting text for app surfaces".
+
+    Only & < > are escaped, everywhere (code too); a quote's `>` at the start
+    of a line stays raw, or Slack shows "&gt;" as text. Code blocks become
+    ```…``` (Slack has no language tag) with their text untouched, and so do
+    tables, with their columns lined up (Slack has no tables).
+    """
+    out: list[str] = []
+    prose: list[str] = []
+    lines = public_markdown(md).splitlines()
+    i = 0
+    while i < len(lines):
+        table = table_at(lines, i)
+        if table:
+            if prose:
+                out.append(_slack_text("\n".join(prose)))
+                prose = []
+            out.append("```\n" + slack_escape(_aligned(table[0])) + "\n```")
+            i = table[1]
+            continue
+        m = _FENCE_LINE.match(lines[i])
+        if not m:
+            prose.append(lines[i])
             i += 1
             continue
-        out.append(slack_escape(chunk) if in_code else _slack_text(chunk))
+        fence, body = m.group(1), []
         i += 1
-    return "".join(out).strip()
+        while i < len(lines) and not re.match(
+            r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$", lines[i]
+        ):
+            body.append(lines[i])
+            i += 1
+        i += 1
+        if prose:
+            out.append(_slack_text("\n".join(prose)))
+            prose = []
+        out.append("```\n" + slack_escape("\n".join(body)) + "\n```")
+    if prose:
+        out.append(_slack_text("\n".join(prose)))
+    return "\n".join(out).strip()
 
 
 def _slack_text(text: str) -> str:
-    links: list[str] = []
+    kept: list[str] = []
 
-    def keep(m: re.Match[str]) -> str:
-        links.append(f"<{m.group(2)}|{slack_escape(m.group(1))}>")
-        return f"\x00{len(links) - 1}\x00"
+    def keep(piece: str) -> str:
+        kept.append(piece)
+        return f"\x00{len(kept) - 1}\x00"
 
-    text = _MD_LINK.sub(keep, text)
+    text = _INLINE_CODE.sub(lambda m: keep("`" + slack_escape(m.group(2)) + "`"), text)
+    text = _MD_LINK.sub(lambda m: keep(f"<{m.group(2)}|{slack_escape(m.group(1))}>"), text)
     text = slack_escape(text)
+    text = _QUOTE.sub("> ", text)  # a quote stays a quote (Slack knows one level)
     for rx, repl in _SLACK_RULES:
         if repl is None:
             text = rx.sub(lambda m: _BOLD + (m.group(1) or m.group(2)) + _BOLD, text)
         else:
             text = rx.sub(repl, text)
     text = text.replace(_BOLD, "*")
-    return re.sub(r"\x00(\d+)\x00", lambda m: links[int(m.group(1))], text)
+    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
 
 
 def chunks(text: str, size: int) -> list[str]:
-    """Split at paragraph, then line, then word boundaries into pieces of at most `size`."""
+    """Split at paragraph, then line, then word boundaries into pieces of at most `size`.
+
+    A boundary of a coarser kind wins when it keeps at least half the piece, so
+    code lines and paragraphs are not cut in the middle when they need not be.
+    """
     pieces: list[str] = []
     rest = text.strip()
     while len(rest) > size:
-        cut = max(rest.rfind("\n\n", 0, size), rest.rfind("\n", 0, size), rest.rfind(" ", 0, size))
+        cut = -1
+        for sep in ("\n\n", "\n", " "):
+            cut = rest.rfind(sep, 0, size)
+            if cut >= size // 2:
+                break
         if cut <= 0:
             cut = size
         pieces.append(rest[:cut].rstrip())
@@ -178,6 +273,25 @@ def chunks(text: str, size: int) -> list[str]:
     if rest:
         pieces.append(rest)
     return pieces
+
+
+_FENCE_MARK = re.compile(r"^```", re.M)
+
+
+def mrkdwn_sections(text: str, size: int) -> list[str]:
+    """`chunks` for mrkdwn: a code block cut between two sections is closed at the end
+    of the first and opened again at the start of the next, so each part shows as code
+    (a lone ``` would show as text and turn the rest of the message into code)."""
+    room = size - 8  # for the "\n```" closing one piece and the "```\n" opening the next
+    pieces = chunks(text, room)
+    out: list[str] = []
+    carry = False
+    for piece in pieces:
+        if carry:
+            piece = "```\n" + piece
+        carry = len(_FENCE_MARK.findall(piece)) % 2 == 1
+        out.append(piece + "\n```" if carry else piece)
+    return out
 
 
 def html_to_text(fragment: str) -> str:

@@ -244,7 +244,7 @@ class Publishing:
             )
         entry = self._journal.get(entry_id)
         pub = self.log.get(entry.id, target.id)
-        mode, key = choose_mode(cls, target, pub, as_new=as_new, strict=not dry_run)
+        mode, key = choose_mode(cls, target, pub, as_new=as_new)
         link = self.log.public_url(entry.id, BLOG_KINDS) if target.kind not in BLOG_KINDS else ""
         post = build_post(entry, link=link)
         secret = self._secret(target, cls, required=not dry_run)

@@ -2,7 +2,9 @@
 
 Slack's limits shape the message: a header holds 150 characters, a section
 3,000, a message 50 blocks; the top-level `text` is the notification
-fallback. Slack answers "ok", or a plain-text code such as `invalid_blocks`,
+fallback. A code block longer than a section is closed and opened again
+in each section it spans; quotes keep their raw `>` (render.slack_mrkdwn).
+The tests check every payload with slack_sdk's block models. Slack answers "ok", or a plain-text code such as `invalid_blocks`,
 `no_service` (404, webhook revoked) or `channel_is_archived` (410).
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from pkm.core.publish.base import Post, TooLarge
-from pkm.core.publish.render import chunks, hashtags, slack_escape, slack_mrkdwn
+from pkm.core.publish.render import hashtags, mrkdwn_sections, slack_escape, slack_mrkdwn
 from pkm.core.publish.webhook import WebhookAdapter
 
 MAX_BLOCKS = 50
@@ -46,7 +48,7 @@ class SlackAdapter(WebhookAdapter):
         blocks: list[dict[str, Any]] = [
             {"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}}
         ]
-        for piece in chunks(slack_mrkdwn(post.markdown), SECTION):
+        for piece in mrkdwn_sections(slack_mrkdwn(post.markdown), SECTION):
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": piece}})
         tags = hashtags(post, post.markdown)
         if tags:

@@ -8,11 +8,17 @@ are sent by name: pkm looks each one up and creates it when missing.
 
 Sign-in failures are told apart, because each needs a different fix. When
 WordPress names the problem (`incorrect_password`, `invalid_username`) pkm
-says so. Often it cannot (the REST API answers a plain "not logged in" for
+says so. Often it cannot (WordPress 6.1 answers a plain "not logged in" for
 a wrong password, a wrong user *and* a missing Authorization header), so pkm
-asks XML-RPC, where the credentials travel in the body: if they work there,
-the web host strips the Authorization header; if not, a public author page
-shows whether the user name exists.
+looks further. The REST root's `authentication` hints say whether the site
+offers application passwords at all (WordPress does only over HTTPS or on a
+"local" site, unless a plugin turns them off). A secret that is not shaped
+like an application password (WordPress makes them 24 letters and digits,
+shown in groups of four) and that XML-RPC accepts is the login password:
+the commonest mistake, and not a host problem. Only an application password
+that works over XML-RPC, where the credentials travel in the body, means
+the web host strips the Authorization header; one refused there and a
+public author page tell a wrong password from an unknown user.
 
 Each new post carries an invisible marker comment with the idempotency key,
 so after an unanswered attempt pkm searches for it before posting again.
@@ -43,6 +49,14 @@ from pkm.core.publish.http import Reply, raise_for_status
 from pkm.core.publish.micropub import discover, marker
 
 API_REL = "https://api.w.org/"
+
+
+def looks_like_application_password(secret: str | None) -> bool:
+    """WordPress makes application passwords of 24 letters and digits and shows them in groups
+    of four ("abcd EFGH 1234 …"); it ignores the spaces. A login password rarely has that shape
+    (one of exactly 24 letters and digits is taken for an application password)."""
+    text = (secret or "").strip()
+    return bool(re.fullmatch(r"[A-Za-z0-9 ]+", text)) and len(text.replace(" ", "")) == 24
 
 
 class WordPressAdapter(Adapter):
@@ -289,8 +303,6 @@ class WordPressAdapter(Adapter):
             f"the application password's name) with --user and {again}.",
             status=401,
         )
-        if code == "incorrect_password":
-            return wrong_password
         if code in ("invalid_username", "invalid_email"):
             return unknown_user
         if code.startswith("application_passwords_disabled"):
@@ -300,6 +312,32 @@ class WordPressAdapter(Adapter):
                 status=401,
             )
         self.say("Finding out why WordPress did not accept the sign-in…")
+        if self._offers_application_passwords() is False:
+            return TargetAuthError(
+                f"WordPress at {url} does not offer application passwords (its REST API lists "
+                "no application-passwords sign-in): WordPress offers them only over HTTPS, and a "
+                "security plugin may have turned them off. Use the site's https:// address, turn "
+                "them on, or add this blog with --kind metaweblog instead.",
+                status=401,
+            )
+        if not looks_like_application_password(self.secret):
+            if self._xmlrpc_login() == "ok":
+                return TargetAuthError(
+                    f"WordPress at {url} did not accept the sign-in: that is the login password "
+                    f"of '{user}', and pkm needs an application password instead (it works only "
+                    "for pkm and can be revoked alone). In WordPress, open Users → Profile → "
+                    f"Application Passwords, add one named 'pkm', and {again} with it.",
+                    status=401,
+                )
+            return TargetAuthError(
+                f"WordPress at {url} did not accept the sign-in for '{user}' (401), and what was "
+                "given is not an application password: WordPress shows those once, as six groups "
+                "of four letters and digits. Create one in Users → Profile → Application "
+                f"Passwords and {again} with it.",
+                status=401,
+            )
+        if code == "incorrect_password":
+            return wrong_password
         verdict = self._xmlrpc_login()
         if verdict == "ok":
             return TargetAuthError(
@@ -321,6 +359,20 @@ class WordPressAdapter(Adapter):
             f"Check both and {again}.",
             status=401,
         )
+
+    def _offers_application_passwords(self) -> bool | None:
+        """The REST root's `authentication` lists `application-passwords` when the site offers
+        them (WordPress 5.6+); None when the root cannot be read."""
+        root = self.api_root or self.config.url.rstrip("/") + "/wp-json/"
+        try:
+            reply = self.http.request("GET", root, where=self.where)
+            data = reply.json(self.where) if reply.ok() else None
+        except PublishError:
+            return None
+        if not isinstance(data, dict) or "namespaces" not in data:
+            return None
+        auth = data.get("authentication")
+        return isinstance(auth, dict) and "application-passwords" in auth
 
     def _xmlrpc_login(self) -> str:
         body = xmlrpc.client.dumps(

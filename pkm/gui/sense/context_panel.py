@@ -41,6 +41,7 @@ class ContextPanel(QWidget):
             "(Share this…) to make a post of it."
         )
         self.shared.setObjectName("sharedAs")
+        self.shared.setMaximumHeight(96)  # a few posts; the hint fits in three lines
         self.shared.entry_activated.connect(self.entry_activated)
         lay.addWidget(self.shared)
         lay.addWidget(heading("On this day"))

@@ -385,6 +385,18 @@ class EditorPane(QWidget):
         if self.entry is not None and self.toolbar.preview_action.isChecked():
             self.ops.render(self.text.toPlainText(), self.preview.show_html, owner=self)
 
+    def set_zoom(self, steps: int) -> None:
+        """The writing's size: 10 % a step (View › Zoom), for the text and its preview."""
+        factor = 1 + 0.1 * steps
+        if not hasattr(self, "_base_sizes"):
+            self._base_sizes = (self.text.font().pointSizeF(), self.preview.font().pointSizeF())
+        for widget, base in zip((self.text, self.preview), self._base_sizes, strict=True):
+            f = widget.font()
+            f.setPointSizeF(base * factor)
+            widget.setFont(f)
+        self.zoom_steps = steps
+        self._render_preview()
+
     def set_preview_visible(self, visible: bool) -> None:
         self.preview.setVisible(visible)
         if visible:

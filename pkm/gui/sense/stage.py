@@ -20,6 +20,7 @@ from pkm.gui.sense.context_panel import ContextPanel
 from pkm.gui.sense.day_panel import DayPanel
 from pkm.gui.sense.editor import EditorPane
 from pkm.gui.sense.importer import ImportButton
+from pkm.gui.sense.saved_searches import SavedSearchesPanel
 from pkm.gui.stage import GuiContext, Stage
 
 REFRESH_DELAY_MS = 300
@@ -44,6 +45,11 @@ class SenseStage(Stage):
         self.day_panel = DayPanel(self.ops)
         self.import_button = ImportButton(ctx)
         self.day_panel.buttons.addWidget(self.import_button)
+        self.saved_searches = SavedSearchesPanel(
+            self.ops, lambda: getattr(getattr(ctx.window, "search", None), "text", str)()
+        )
+        self.saved_searches.search_requested.connect(ctx.window.search_for)
+        self.day_panel.layout().addWidget(self.saved_searches)
         self.editor = EditorPane(ctx)
         self.context = ContextPanel()
         self.split = QSplitter()

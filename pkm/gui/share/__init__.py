@@ -22,6 +22,9 @@ def create_stage(ctx: GuiContext) -> Stage:
 
     share = ShareController(ctx, ctx.window)
     stage = ShareStage(ctx, share)
+    from pkm.gui.share.post_window import open_post_window
+
+    share.post_wanted.connect(lambda post, sources: open_post_window(share, post, sources))
     share.target_dialog_wanted.connect(
         lambda parent, existing: TargetDialog(share, parent, existing=existing).open()
     )

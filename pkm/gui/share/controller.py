@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from pkm.core.publish.base import (
     CannotEdit,
@@ -46,24 +46,33 @@ DRAFTS_KEY = "share.drafts"  # {target name: True} to publish there as a draft b
 POST_TARGET_KEY = "share.post_target"  # the target the post window previewed last
 
 
-def ask_whole_entry(parent: QWidget, question: str) -> str | None:
-    """'part' (share a part instead), 'whole' (publish it all) or None (cancel).
+def ask_whole_entry(
+    parent: QWidget, question: str, then: Callable[[str | None], None]
+) -> QMessageBox:
+    """Ask, window-modal and without a nested event loop; ``then`` gets 'part' (share a
+    part instead), 'whole' (publish it all) or None (cancel).
 
     The safe choice is the default: Enter shares a part, never the whole day.
     """
-    from PySide6.QtWidgets import QMessageBox
-
     box = QMessageBox(
         QMessageBox.Icon.Question, "Publish the whole entry?", question, parent=parent
     )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setTextFormat(Qt.TextFormat.PlainText)
     part = box.addButton("Share a part…", QMessageBox.ButtonRole.AcceptRole)
+    part.setObjectName("sharePart")
     whole = box.addButton("Publish the whole entry", QMessageBox.ButtonRole.DestructiveRole)
+    whole.setObjectName("publishWhole")
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(part)
-    box.exec()
-    clicked = box.clickedButton()
-    return "part" if clicked is part else "whole" if clicked is whole else None
+
+    def done(_result: int) -> None:
+        clicked = box.clickedButton()
+        then("part" if clicked is part else "whole" if clicked is whole else None)
+
+    box.finished.connect(done)
+    box.open()
+    return box
 
 
 def first_sentence(text: str) -> str:
@@ -84,6 +93,8 @@ class ShareController(QObject):
     #: A signal, so the dialog (which uses this controller) is not imported here;
     #: create_stage connects it.
     target_dialog_wanted = Signal(object, object)
+    #: Open (or raise) the post window: (the post Entry, the ClipSources it quotes).
+    post_wanted = Signal(object, object)
 
     def __init__(self, ctx: GuiContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -94,7 +105,8 @@ class ShareController(QObject):
         self.open_url: Callable[[str], None] = hooks.open_url
         self.confirm: Callable[[QWidget, str, str, str], bool] = hooks.confirm
         self.choose_folder: Callable[..., str | None] = hooks.choose_folder
-        self.ask_whole_entry: Callable[[QWidget, str], str | None] = ask_whole_entry
+        self.ask_whole_entry: Callable[..., Any] = ask_whole_entry
+        self.question_box: QMessageBox | None = None  # the open whole-entry question (tests)
         self.post_windows: list[Any] = []  # open PostWindows (closing the window flushes them)
         self.test_results: dict[str, tuple[bool, str, dt.datetime]] = {}
         self.preview_dialog: Any = None  # the open preview, if any (tests reach it here)
@@ -145,15 +157,18 @@ class ShareController(QObject):
             else:
                 self.show_preview(entry_id, title, target, draft=draft, parent=parent)
 
-        def asked(question: str | None) -> None:
-            if question is None:
-                go()
-                return
-            choice = self.ask_whole_entry(parent or self.ctx.window, question)
+        def answered(choice: str | None) -> None:
+            self.question_box = None
             if choice == "whole":
                 go()
             elif choice == "part":
                 self.share_part(entry_id, None)
+
+        def asked(question: str | None) -> None:
+            if question is None:
+                go()
+                return
+            self.question_box = self.ask_whole_entry(parent or self.ctx.window, question, answered)
 
         if pub is not None:
             self.ops.after_saves(go)  # it went there before: the question was asked then
@@ -301,26 +316,10 @@ class ShareController(QObject):
 
         self.ops.after_saves(lambda: self.ops.draft_post(entry_id, selection, drafted))
 
-    def open_post(self, post: Any, sources: tuple = ()) -> Any:
-        """The post window for a stored post (one window per post)."""
-        from pkm.gui.share.post_window import PostWindow
-
-        for w in self.post_windows:
-            if w.post.id == post.id:
-                w.raise_()
-                w.activateWindow()
-                return w
-        window = PostWindow(self, post, sources, parent=self.ctx.window)  # type: ignore[arg-type]
-        window.open_entry.connect(self.ctx.window.open_entry.emit)
-        self.post_windows.append(window)
-        window.destroyed.connect(lambda _o=None, w=window: self._post_window_gone(w))
-        window.show()
-        window.text.setFocus()
-        return window
-
-    def _post_window_gone(self, window: Any) -> None:
-        if window in self.post_windows:
-            self.post_windows.remove(window)
+    def open_post(self, post: Any, sources: tuple = ()) -> None:
+        """Show the post window of a stored post (a signal: the window module uses this
+        controller, so create_stage connects the two; see post_window.open_post_window)."""
+        self.post_wanted.emit(post, sources)
 
     def flush_posts(self) -> None:
         for w in list(self.post_windows):

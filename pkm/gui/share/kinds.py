@@ -135,6 +135,17 @@ KINDS: tuple[KindInfo, ...] = (
         badge="Ma",
     ),
     KindInfo(
+        "matrix",
+        "Matrix",
+        "Posts a formatted message to a Matrix room (Element); publishing again edits it.",
+        url_label="Homeserver",
+        url_placeholder="https://matrix.example.org",
+        secret_label="Access token",
+        secret_placeholder="Element: Settings → Help & About → Advanced → Access Token",
+        options=(OptionField("room", "Room", "#team:example.org or !abc…:example.org", True),),
+        badge="Mx",
+    ),
+    KindInfo(
         "email",
         "Email",
         "Sends the reflection as an email: to yourself, your team or your assistant.",

@@ -27,6 +27,7 @@ HUES = {
     "mattermost": 220,
     "viva-engage": 265,
     "mastodon": 280,
+    "matrix": 140,  # Element's green
     "email": 30,
     "folder": 45,
 }

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from pkm.core import syntax
 from pkm.core.journal import ClipSource, Entry
 from pkm.core.journal.posts import from_my_reading
-from pkm.core.publish.base import TargetConfig
+from pkm.core.publish.base import Post, TargetConfig
 from pkm.core.publish.limits import CARD_KINDS, fit_for
 from pkm.core.publish.log import Publication
 from pkm.core.publish.registry import BLOG_KINDS
@@ -42,6 +42,7 @@ from pkm.gui import theme
 from pkm.gui.operations import EditSession, SaveResult
 from pkm.gui.sense.autosave import Autosaver
 from pkm.gui.sense.markdown_edit import MarkdownEdit
+from pkm.gui.share import card_look
 from pkm.gui.share.controller import ShareController
 from pkm.gui.share.kinds import info
 from pkm.gui.share.ops import PostContext
@@ -50,6 +51,24 @@ from pkm.gui.widgets import Hint
 
 LINKEDIN = "linkedin"  # the preview choice for a LinkedIn post (copy and paste, no target)
 PREVIEW_DELAY_MS = 150
+
+
+def channel_html(target: TargetConfig, post: Post) -> str:
+    """The channel message drawn from the payload the adapter will send."""
+    from pkm.core.publish.base import PublishError
+    from pkm.core.publish.registry import adapter_class
+
+    adapter = adapter_class(target.kind)(target, None)
+    try:
+        payload = adapter.payload(post)  # type: ignore[attr-defined]
+    except PublishError as exc:  # too long for one message: say so where the card would be
+        return f"<p><b>{html.escape(str(exc))}</b></p>"
+    if target.kind == "teams":
+        return card_look.teams_html(payload)
+    if target.kind == "slack":
+        return card_look.slack_html(payload)
+    # Mattermost shows Markdown, as pkm's own preview does
+    return card_look.card(f"<h3>{html.escape(post.title)}</h3>{post.html}", bar="#1e325c")
 
 
 def parse_tags(text: str) -> list[str]:
@@ -385,12 +404,8 @@ class PostWindow(QWidget):
         fit = fit_for(kind, post, target.cache if target is not None else {})
         if fit.plain:
             self.preview.setHtml(f"<div style='white-space:pre-wrap'>{html.escape(fit.text)}</div>")
-        elif kind in CARD_KINDS:
-            self.preview.setHtml(
-                "<table width='100%' cellspacing='0' cellpadding='10' border='1' "
-                "style='border-style:solid; border-color:#c8c8c8'><tr>"
-                f"<td><b>{html.escape(post.title)}</b>{post.html}</td></tr></table>"
-            )
+        elif kind in CARD_KINDS and target is not None:
+            self.preview.setHtml(channel_html(target, post))
         else:
             self.preview.setHtml(f"<h2>{html.escape(post.title)}</h2>{post.html}")
         self.counter.setText(fit.counter(where) if fit.plain else "")
@@ -502,3 +517,25 @@ class PostWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
         super().closeEvent(event)
+
+
+def open_post_window(share: ShareController, post: Entry, sources: tuple = ()) -> PostWindow:
+    """One window per post: raise it if open, else make it (it is then in
+    ``share.post_windows`` until closed, so closing pkm flushes it)."""
+    for w in share.post_windows:
+        if w.post.id == post.id:
+            w.raise_()
+            w.activateWindow()
+            return w
+    window = PostWindow(share, post, sources, parent=share.ctx.window)  # type: ignore[arg-type]
+    window.open_entry.connect(share.ctx.window.open_entry.emit)
+    share.post_windows.append(window)
+    window.destroyed.connect(lambda _o=None: _gone(share, window))
+    window.show()
+    window.text.setFocus()
+    return window
+
+
+def _gone(share: ShareController, window: PostWindow) -> None:
+    if window in share.post_windows:
+        share.post_windows.remove(window)

@@ -46,6 +46,8 @@ def destination(preview: Preview) -> str:
         where = t.option("to") or t.url
     elif t.kind == "viva-engage":
         where = f"community {t.option('group_id')}"
+    elif t.kind == "matrix":
+        where = f"room {t.option('room')} on {t.url}"
     else:
         where = t.url
     return f"{t.name} · {k.label}" + (f" · {where}" if where else "")

@@ -33,6 +33,7 @@ SUGGESTED_NAMES = {
     "mattermost": "team-chat",
     "viva-engage": "engage",
     "mastodon": "mastodon",
+    "matrix": "matrix-room",
     "email": "email",
     "folder": "folder",
 }

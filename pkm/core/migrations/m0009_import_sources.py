@@ -12,7 +12,7 @@ export again then brings it back, which is what someone re-importing asks for.
 
 import sqlite3
 
-VERSION = 8
+VERSION = 9
 
 STATEMENTS = [
     """CREATE TABLE import_sources (
