@@ -97,3 +97,16 @@ def test_cancel_keeps_what_was_imported_and_importing_again_finishes(main_window
     qtbot.waitUntil(lambda: button.last_report is not None, timeout=60_000)
     assert len(button.last_report.imported) == 1500 - kept
     assert o.ws.store.scalar("SELECT COUNT(*) FROM entries WHERE kind = 'note'") == 1500
+
+
+def test_file_import_in_the_menu_bar_runs_the_same_import(main_window, tmp_path, monkeypatch):
+    o, qtbot = main_window, main_window.qtbot
+    button = o.sense.import_button
+    asked = []
+    enex = DATA / "evernote.enex"
+    monkeypatch.setattr(button, "choose_path", lambda source: asked.append(source) or str(enex))
+    o.window.menus.actions["import-enex"].trigger()
+    qtbot.waitUntil(lambda: button.last_report is not None, timeout=15_000)
+    assert asked == ["enex"]
+    assert [i.title for i in button.last_report.imported] == ["Q3 offsite plan", "1:1 with Sam"]
+    assert o.window.current_stage() is o.sense

@@ -1,7 +1,7 @@
 """Sense's "Import…" button: Day One, Evernote or a Markdown folder, with progress and Cancel.
 
-The window has no menu bar yet (another issue adds File › Import…), so the
-action lives beside "Today" and "New note", where a journal's pages are made.
+The action lives beside "Today" and "New note", where a journal's pages are
+made, and in the menu bar as File › Import (gui/menus.py calls import_<source>).
 The import runs on the writer as a long job (Operations.write with a label):
 the status area shows its progress and a Cancel button, saves typed meanwhile
 run between its batches, and Cancel stops after the batch being written.
@@ -66,6 +66,16 @@ class ImportButton(QPushButton):
         pattern = dict((s, f) for s, _t, f in SOURCES)[source]
         path, _ = QFileDialog.getOpenFileName(self, f"Import a {title}", "", pattern)
         return path
+
+    # File › Import (gui/menus.py) calls these.
+    def import_dayone(self) -> Task | None:
+        return self.choose_and_import("dayone")
+
+    def import_enex(self) -> Task | None:
+        return self.choose_and_import("enex")
+
+    def import_markdown(self) -> Task | None:
+        return self.choose_and_import("markdown")
 
     def choose_and_import(self, source: str) -> Task | None:
         path = self.choose_path(source)
