@@ -50,6 +50,7 @@ def _register() -> None:
         publish_cmds,
         saved_cmds,
         search_cmds,
+        transfer_cmds,
     )
 
     for command in (
@@ -65,9 +66,12 @@ def _register() -> None:
         publish_cmds.targets,
         publish_cmds.publish,
         publish_cmds.publications,
-        publish_cmds.export,
+        transfer_cmds.export,
         publish_cmds.secrets,
         publish_cmds.linkedin,
+        transfer_cmds.import_,
+        transfer_cmds.backup,
+        transfer_cmds.restore,
     ):
         cli.add_command(command)
 

@@ -52,6 +52,10 @@ class Workspace:
     def logs_dir(self) -> Path:
         return self.home / "logs"
 
+    def changed(self, change: Change) -> None:
+        """Announce a write made outside the journal facade (an import): index it now."""
+        self._changed(change)
+
     def _changed(self, change: Change) -> None:
         """After a committed write: make it searchable now, if the index exists.
 

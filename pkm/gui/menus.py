@@ -121,6 +121,16 @@ class Menus:
         self.add(m, "Today's entry", lambda: w._sense("open_today"), "Ctrl+T", name="today")
         self.add(m, "New note", lambda: w._sense("new_note"), "Ctrl+N", name="new-note")
         m.addSeparator()
+        imports = m.addMenu("Import")  # the same three as Sense's Import… button
+        for source, text in (
+            ("dayone", "Day One export (.zip)…"),
+            ("enex", "Evernote export (.enex)…"),
+            ("markdown", "Markdown folder or Obsidian vault…"),
+        ):
+            self.add(
+                imports, text, _call(w, "sense", "import_button", f"import_{source}"),
+                name=f"import-{source}",
+            )  # fmt: skip
         export = m.addMenu("Export entry")
         for fmt, label in (("md", "Markdown…"), ("html", "Web page…"), ("pdf", "PDF…")):
             export.addAction(label, lambda fmt=fmt: self._export(fmt))

@@ -23,6 +23,7 @@ _MODULES = [
     "m0006_entry_ids",
     "m0007_posts",
     "m0008_saved_searches",
+    "m0009_import_sources",
 ]
 
 #: (version, module name, apply, whether it runs with foreign keys off: see db.migrate)

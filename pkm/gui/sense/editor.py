@@ -122,7 +122,7 @@ class EditorPane(QWidget):
         self.text = MarkdownEdit()
         self.text.textChanged.connect(self._touched)
         self.text.wants_titles.connect(self._complete_titles)
-        self.preview = Preview()
+        self.preview = Preview(media_home=self.ctx.ws.home)
         self.preview.link_clicked.connect(self.follow_link)
         self.split.addWidget(self.text)
         self.split.addWidget(self.preview)

@@ -19,6 +19,7 @@ from pkm.gui.operations import DaySummary, EntryContext
 from pkm.gui.sense.context_panel import ContextPanel
 from pkm.gui.sense.day_panel import DayPanel
 from pkm.gui.sense.editor import EditorPane
+from pkm.gui.sense.importer import ImportButton
 from pkm.gui.sense.saved_searches import SavedSearchesPanel
 from pkm.gui.stage import GuiContext, Stage
 
@@ -44,6 +45,8 @@ class SenseStage(Stage):
         self._refresh_wanted: set[str] = set()
 
         self.day_panel = DayPanel(self.ops)
+        self.import_button = ImportButton(ctx)
+        self.day_panel.buttons.addWidget(self.import_button)
         self.saved_searches = SavedSearchesPanel(
             self.ops, lambda: getattr(getattr(ctx.window, "search", None), "text", str)()
         )
