@@ -112,8 +112,8 @@ class SavedSearchesPanel(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self.refresh)
         ops.changed.connect(lambda change, _origin: self._changed(change))
         # Counts asked before the index was ready (a first start, a rebuild) are asked again.
+        # The first counts too: asked once the index is ready, never before the first paint.
         ops.index_state.connect(lambda state: self.refresh() if state == "ready" else None)
-        self.refresh()
 
     # ---- data ----------------------------------------------------------------------
 
