@@ -18,6 +18,7 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -94,6 +95,10 @@ class MainWindow(QMainWindow):
         self.menus: Any = None
         #: How folders are opened (tests replace it): True if something opened it.
         self.open_folder: Callable[[QUrl], bool] = lambda url: QDesktopServices.openUrl(url)
+        #: How a folder is chosen (tests replace it): the path, or "" when cancelled.
+        self.choose_folder: Callable[[str], str] = lambda caption: QFileDialog.getExistingDirectory(
+            self, caption
+        )
         self._build()
         QApplication.instance().installEventFilter(self)
 

@@ -134,6 +134,7 @@ class Menus:
         export = m.addMenu("Export entry")
         for fmt, label in (("md", "Markdown…"), ("html", "Web page…"), ("pdf", "PDF…")):
             export.addAction(label, lambda fmt=fmt: self._export(fmt))
+        self.add(m, "Export journal as a vault…", self.export_vault, name="export-vault")
         m.addSeparator()
         self.add(m, "Settings…", w.show_settings, "Ctrl+,", name="settings")
         m.addSeparator()
@@ -220,6 +221,33 @@ class Menus:
         if toolbar is not None:
             self.window.show_stage("sense")
             toolbar.ask_export(fmt)
+
+    def export_vault(self) -> None:
+        """Every entry as Markdown with front matter, images beside them: a folder Obsidian
+        opens as a vault (pkm.core.export.export_vault), written on the pool."""
+        w = self.window
+        folder = w.choose_folder("Export the journal into a folder")
+        if not folder:
+            return
+        ws = w.ctx.ws
+
+        def fn(_ctx: Any) -> Any:  # a labelled job: it gets its TaskContext (progress, Cancel)
+            from pathlib import Path
+
+            from pkm.core.export import export_vault
+
+            return export_vault(ws.journal.list(), ws.home, Path(folder))
+
+        def done(result: Any) -> None:
+            text = f"Exported {result.entries:,} entries and {result.media:,} files to {folder}."
+            if result.missing_media:
+                text += f" {len(result.missing_media)} images were missing and are not in it."
+            url = QUrl.fromLocalFile(folder)
+            w.status.show_undo(text, lambda: w.open_folder(url), label="Open")
+
+        w.ops.background(
+            fn, on_done=done, on_error=w.status.show_exception, label="Exporting the journal"
+        )
 
     # ---- zoom ------------------------------------------------------------------------
 

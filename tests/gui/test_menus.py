@@ -75,3 +75,24 @@ def test_report_a_problem_opens_the_log_folder_or_says_where_it_is(main_window):
     from PySide6.QtWidgets import QApplication
 
     assert QApplication.clipboard().text() == str(o.ws.logs_dir)
+
+
+def test_file_export_journal_writes_a_vault_and_offers_to_open_it(main_window, tmp_path):
+    o = main_window
+    o.ws.journal.create(kind="note", title="Board prep", body="Numbers first. #board")
+    out = tmp_path / "Vault"
+    o.window.choose_folder = lambda caption: str(out)
+    opened = []
+    o.window.open_folder = lambda url: opened.append(url.toLocalFile()) or True
+    o.window.menus.actions["export-vault"].trigger()
+    o.qtbot.waitUntil(lambda: "Exported" in o.window.status.message.text(), timeout=10_000)
+    assert "to " + str(out) in o.window.status.message.text()
+    assert (out / "Board prep.md").read_text(encoding="utf-8").count("Numbers first.") == 1
+    # Into a folder of the user's own files: refused in words, nothing written.
+    mine = tmp_path / "Mine"
+    mine.mkdir()
+    (mine / "letter.txt").write_text("keep me")
+    o.window.choose_folder = lambda caption: str(mine)
+    o.window.menus.actions["export-vault"].trigger()
+    o.qtbot.waitUntil(lambda: "did not export" in o.window.status.message.text(), timeout=10_000)
+    assert sorted(p.name for p in mine.iterdir()) == ["letter.txt"]
