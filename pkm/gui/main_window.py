@@ -300,6 +300,10 @@ class MainWindow(QMainWindow):
             self._content_loaded()
         self.ops.ensure_index()
         self.ops.start_watching()
+        self.ops.backup_failed.connect(
+            lambda why: self.status.show_error(f"Today's automatic backup could not be made: {why}")
+        )
+        self.ops.start_auto_backups()
 
     def _content_loaded(self) -> None:
         self._content_ready = True

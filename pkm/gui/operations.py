@@ -36,6 +36,8 @@ log = logging.getLogger("pkm.gui")
 
 Done = Callable[[Any], None] | None
 WATCH_MS = 1_000  # how soon the window notices a write by another process
+BACKUP_FIRST_MS = 60_000  # the day's automatic backup: a minute after start (not during it)
+BACKUP_EVERY_MS = 3_600_000  # then checked hourly (a window left open past midnight)
 INDEX_RETRY_MS = 1_000  # the index was busy (another pkm writing it): sync again after this
 
 
@@ -79,6 +81,8 @@ class Operations(QObject):
     #: Emitted before a write that may touch an open entry (restore, clip...):
     #: editors save what was typed first, so the write lands on top of it.
     flush_requested = Signal()
+    #: Today's automatic backup could not be written: the reason in words.
+    backup_failed = Signal(str)
     #: "checking", "rebuilding", "ready", "incomplete" (rebuild cancelled), "failed".
     index_state = Signal(str)
 
@@ -102,11 +106,37 @@ class Operations(QObject):
         self._external = ExternalChanges(store)
         self._watch = QTimer(self, interval=WATCH_MS)
         self._watch.timeout.connect(self.check_external_changes)
+        self._backup_timer = QTimer(self, interval=BACKUP_EVERY_MS)
+        self._backup_timer.timeout.connect(self.auto_backup)
 
     def start_watching(self) -> None:
         """Notice writes by other processes (the CLI, a sync tool) while the window is open."""
         self.check_external_changes()
         self._watch.start()
+
+    def start_auto_backups(self, first_ms: int = BACKUP_FIRST_MS) -> None:
+        """The day's backup (pkm.core.auto_backup: 7 daily, 4 weekly kept), on the pool."""
+        QTimer.singleShot(first_ms, self.auto_backup)
+        self._backup_timer.start()
+
+    def auto_backup(self, on_done: Done = None) -> Task:
+        from pkm.core import auto_backup
+
+        ws = self.ws
+
+        def failed(exc: BaseException) -> None:
+            log.error("automatic backup failed: %s", exc)
+            self.backup_failed.emit(str(exc))
+
+        def done(info: object) -> None:
+            if info is not None:
+                log.info("automatic backup written: %s", getattr(info, "path", ""))
+            if on_done is not None:
+                on_done(info)
+
+        return self.tasks.background(
+            lambda: auto_backup.run_if_due(ws.home, ws.clock), on_done=done, on_error=failed
+        )
 
     def check_external_changes(self) -> Task:
         """One tiny query on the writer; what another process changed is announced
