@@ -48,10 +48,33 @@ class GeneralPage(QWidget):
         lay.addLayout(row)
         lay.addWidget(
             Hint(
-                "Everything you write and read lives in this one folder. To back up, copy it "
-                "while pkm is closed. To use another folder, start pkm with --home FOLDER."
+                "Everything you write and read lives in this one folder. To use another "
+                "folder, start pkm with --home FOLDER."
             )
         )
+
+        lay.addWidget(heading("Backups"))
+        row = QHBoxLayout()
+        self.backups = QLabel("")
+        self.backups.setObjectName("backupsState")
+        self.backups.setWordWrap(True)
+        row.addWidget(self.backups, 1)
+        self.backup_now = QPushButton("Back up now")
+        self.backup_now.setObjectName("backupNow")
+        self.backup_now.clicked.connect(self.make_backup)
+        show = QPushButton("Show backups")
+        show.clicked.connect(self.show_backups)
+        row.addWidget(self.backup_now)
+        row.addWidget(show)
+        lay.addLayout(row)
+        lay.addWidget(
+            Hint(
+                "pkm backs up your journal once a day while it is open and keeps a week of "
+                "daily and a month of weekly backups (never secrets). To bring one back, quit "
+                "pkm and run: pkm restore BACKUP.zip --home NEW-FOLDER."
+            )
+        )
+        self.show_backup_state()
 
         lay.addWidget(heading("Appearance"))
         lay.addWidget(Hint("pkm follows your system's light or dark appearance."))
@@ -71,6 +94,50 @@ class GeneralPage(QWidget):
 
     def open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.ws.home)))
+
+    def show_backup_state(self) -> None:
+        from pkm.core import auto_backup
+
+        found = auto_backup.listing(self.ctx.ws.home)  # a directory listing: instant
+        if not found:
+            self.backups.setText("No automatic backup yet: the first is made a minute after start.")
+            return
+        newest = found[0]
+        size = (
+            f"{newest.size / 1_000_000:.1f} MB"
+            if newest.size >= 1_000_000
+            else f"{max(1, round(newest.size / 1000))} KB"
+        )
+        kept = "1 backup" if len(found) == 1 else f"{len(found)} backups"
+        self.backups.setText(
+            f"Latest: {newest.day:%A %-d %B %Y} ({size}). {kept} kept in backups/auto."
+        )
+
+    def make_backup(self) -> None:
+        """A backup now, into backups/ (kept until the user removes it)."""
+        from pkm.core.backup import backup
+
+        ws, status = self.ctx.ws, self.ctx.status
+        self.backup_now.setEnabled(False)
+
+        def done(info: object) -> None:
+            self.backup_now.setEnabled(True)
+            status.show_message(f"Backed up your journal to {getattr(info, 'path', '')}.")
+
+        def failed(exc: BaseException) -> None:
+            self.backup_now.setEnabled(True)
+            status.show_exception(exc)
+
+        self.ctx.ops.background(
+            lambda: backup(ws.home, ws.clock), on_done=done, on_error=failed, owner=self
+        )
+
+    def show_backups(self) -> None:
+        from pkm.core.backup import BACKUPS
+
+        folder = self.ctx.ws.home / BACKUPS
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
 def general_page() -> SettingsPage:
