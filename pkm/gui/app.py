@@ -84,6 +84,9 @@ def build_window(ws: Workspace):
     for module in (seek, sense, share):
         window.add_stage(module.create_stage(window.ctx))
     window.build_menus()
+    from pkm.gui import appearance
+
+    appearance.apply(window.ops.setting(appearance.KEY, "system"))
     window.restore_layout()
     return window
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pkm.gui import appearance
 from pkm.gui.stage import GuiContext, SettingsPage
 from pkm.gui.widgets import Hint, heading
 
@@ -77,7 +79,18 @@ class GeneralPage(QWidget):
         self.show_backup_state()
 
         lay.addWidget(heading("Appearance"))
-        lay.addWidget(Hint("pkm follows your system's light or dark appearance."))
+        row = QHBoxLayout()
+        self.appearance = QComboBox()
+        self.appearance.setObjectName("appearance")
+        for value, label in appearance.CHOICES:
+            self.appearance.addItem(label, value)
+        current = ctx.ops.setting(appearance.KEY, "system")
+        self.appearance.setCurrentIndex(max(0, self.appearance.findData(current)))
+        self.appearance.currentIndexChanged.connect(self._appearance_chosen)
+        row.addWidget(self.appearance)
+        row.addStretch(1)
+        lay.addLayout(row)
+        lay.addWidget(Hint("Follow the system: pkm is light or dark with your computer's setting."))
 
         lay.addWidget(heading("Reading"))
         self.remote_images = QCheckBox("Show pictures from the web in articles")
@@ -91,6 +104,11 @@ class GeneralPage(QWidget):
             )
         )
         lay.addStretch(1)
+
+    def _appearance_chosen(self, _index: int) -> None:
+        choice = self.appearance.currentData()
+        self.ctx.ops.set_setting(appearance.KEY, choice)
+        appearance.apply(choice)
 
     def open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.ws.home)))

@@ -61,13 +61,21 @@ class Hint(QLabel):
         pal = QPalette()  # only this role is set: the rest still follows the window
         pal.setColor(QPalette.ColorRole.WindowText, theme.subtle(QGuiApplication.palette()))
         self.setPalette(pal)
+
+    def _relayout(self) -> None:
+        """Links take the link colour of the palette when the text is laid out; QLabel
+        skips a setText of the same text, so clear it first."""
         if self.textFormat() != Qt.TextFormat.PlainText and self.text():
-            self.setText(self.text())  # links take the link colour of the new palette
+            text = self.text()
+            self.clear()
+            self.setText(text)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.ApplicationPaletteChange:
             self._recolor()
+        elif event.type() == QEvent.Type.PaletteChange:  # after the new colours resolved
+            self._relayout()
 
 
 class _EntryDelegate(QStyledItemDelegate):

@@ -33,4 +33,7 @@ def test_settings_shows_the_backups_and_backs_up_now(main_window):
     o.qtbot.waitUntil(lambda: bool(done), timeout=20_000)
     again = GeneralPage(o.window.ctx)
     o.qtbot.addWidget(again)
-    assert again.backups.text().startswith("Latest: ") and "1 backup kept in backups/auto" in again.backups.text()
+    assert (
+        again.backups.text().startswith("Latest: ")
+        and "1 backup kept in backups/auto" in again.backups.text()
+    )

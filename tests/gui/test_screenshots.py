@@ -74,3 +74,16 @@ def test_search_screenshot(open_window, tmp_path, clock):
     o.qtbot.wait(100)
     parts = [*_sense_parts(o), o.window.search.popup]
     _shoot(o.window, _target(tmp_path) / "search.png", "Sense — pkm", parts)
+
+
+def test_sense_dark_screenshot(open_window, tmp_path, clock):
+    from pkm.gui import appearance
+
+    o = _open(open_window, tmp_path, clock)
+    appearance.apply("dark")  # Settings › General › Appearance › Dark
+    try:
+        o.qtbot.waitUntil(lambda: o.sense.context.related.count() >= 2, timeout=10_000)
+        o.qtbot.wait(150)
+        _shoot(o.window, _target(tmp_path) / "sense-dark.png", "Sense — pkm", _sense_parts(o))
+    finally:
+        appearance.apply("system")
