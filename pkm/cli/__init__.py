@@ -43,7 +43,14 @@ def cli(ctx: click.Context, home: str | None) -> None:
 
 
 def _register() -> None:
-    from pkm.cli import feeds_cmds, journal_cmds, posts_cmds, publish_cmds, search_cmds
+    from pkm.cli import (
+        feeds_cmds,
+        journal_cmds,
+        posts_cmds,
+        publish_cmds,
+        responses_cmds,
+        search_cmds,
+    )
 
     for command in (
         journal_cmds.journal,
@@ -59,6 +66,7 @@ def _register() -> None:
         publish_cmds.export,
         publish_cmds.secrets,
         publish_cmds.linkedin,
+        responses_cmds.responses,
     ):
         cli.add_command(command)
 

@@ -22,6 +22,7 @@ _MODULES = [
     "m0005_index_stamp",
     "m0006_entry_ids",
     "m0007_posts",
+    "m0008_responses",
 ]
 
 #: (version, module name, apply, whether it runs with foreign keys off: see db.migrate)

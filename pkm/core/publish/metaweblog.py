@@ -40,6 +40,10 @@ APIS = ("metaweblog", "blogger")
 
 class MetaWeblogAdapter(Adapter):
     kind = "metaweblog"
+    responses_note = (
+        "Responses can't be read through MetaWeblog; on a WordPress site, add it as a "
+        "WordPress target (REST API) to hear back."
+    )
     label = "MetaWeblog"
     needs_user = True
     can_edit = True

@@ -127,6 +127,10 @@ def marker(key: str) -> str:
 
 class MicropubAdapter(Adapter):
     kind = "micropub"
+    responses_note = (
+        "Responses can't be read through Micropub: the protocol only posts (replies sent to "
+        "your site as Webmentions appear on the site itself)."
+    )
     label = "Micropub"
     secret_label = "access token"
     can_edit = True
