@@ -303,9 +303,7 @@ class Responses:
         publication. `due_only` is the schedule's call; without it, the user asked now."""
         say = progress or (lambda message: None)
         now = self._clock()
-        pubs = [
-            p for p in self._publishing.log.list(entry_id) if p.state == "published" and p.remote_id
-        ]
+        pubs = [p for p in self._publishing.log.list(entry_id) if p.state == "published"]
         checks = self._checks([p.id for p in pubs])
         by_target: dict[str, list[Publication]] = {}
         for p in pubs:
@@ -337,7 +335,7 @@ class Responses:
             return [CheckResult(name, p.entry_id, skipped=note, readable=False) for p in pubs]
         todo: list[Publication] = []
         results: list[CheckResult] = []
-        for p in pubs:
+        for p in (p for p in pubs if p.remote_id):
             check = checks.get(p.id)
             next_at = parse_iso(check["next_at"]) if check and check["next_at"] else None
             interval = self._interval(p, now)
