@@ -48,7 +48,7 @@ def refresh(app: AppContext, post_id, due, as_json) -> None:
 
 @responses.command("list")
 @click.argument("post_id", type=ID, required=False)
-@json_option("Print JSON: [{target, kind, author, text, url, at, post_id, status}].")
+@json_option("Print JSON: [{id, target, kind, author, text, url, at, post_id, status}].")
 @pass_app
 def list_(app: AppContext, post_id, as_json) -> None:
     """Responses heard back so far, newest first (run 'pkm responses refresh' to check)."""
@@ -72,3 +72,13 @@ def list_(app: AppContext, post_id, as_json) -> None:
             said = f" {text}"
         line = f"{r.at[:16].replace('T', ' ')}  post {r.entry_id}  {r.target}  {r.kind} by {who}"
         click.echo(f"{line}{pending}{said}" + (f"  {r.url}" if r.url else ""))
+
+
+@responses.command()
+@click.argument("response_id", type=ID)
+@pass_app
+def clip(app: AppContext, response_id) -> None:
+    """Quote a comment or reply (its id from 'list --json') into today's entry, with its
+    source: the start of the next reflection."""
+    entry, _ = app.ws.responses.clip(response_id)
+    click.echo(f"Clipped into {entry.title} (entry {entry.id}).")

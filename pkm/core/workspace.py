@@ -96,6 +96,7 @@ class Workspace:
             self.clock,
             publishing=self.publishing,
             settings=self.settings,
+            journal=self.journal,
             on_change=self._changed,
         )
 

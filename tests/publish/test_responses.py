@@ -53,7 +53,7 @@ def test_mastodon_replies_favourites_and_boosts_with_who(ws, pub, social, entry,
     assert kinds.count("reply") == 1 and kinds.count("like") == 85 and kinds.count("boost") == 1
     reply = next(d for d in found if d["kind"] == "reply")
     assert reply == {
-        "target": "social", "kind": "reply", "author": "Bob Reader (@bob@other.example)",
+        "id": reply["id"], "target": "social", "kind": "reply", "author": "Bob Reader (@bob@other.example)",
         "text": "Trying this with my team on Monday.", "url": f"{social.url}/@bob@other.example/102",
         "at": "2026-11-22T10:15:00+00:00", "post_id": entry.id, "status": "",
     }  # fmt: skip
@@ -66,6 +66,22 @@ def test_mastodon_replies_favourites_and_boosts_with_who(ws, pub, social, entry,
     again = ws.responses.refresh(entry.id)
     assert [(x.new, x.total) for x in again] == [(0, 87)]
     assert ws.responses.counts(entry.id) == {"social": {"reply": 1, "like": 85, "boost": 1}}
+
+    # A reply is clipped into today's entry with its source, like a feed item.
+    r = cli("responses", "clip", str(reply["id"]))
+    assert r.code == 0, r.err
+    today = ws.journal.get(int(r.out.rsplit("(entry ", 1)[1].split(")")[0]))
+    assert today.kind == "daily"
+    assert "> Trying this with my team on Monday." in today.body
+    assert (
+        f"Reply on “{entry.title}”" in today.body
+        and "Bob Reader (@bob@other.example)" in today.body
+    )
+    [clip] = ws.journal.clips(today.id)
+    assert clip.source.url == reply["url"] and clip.source.feed == "social"
+    like = next(d for d in found if d["kind"] == "like")
+    r = cli("responses", "clip", str(like["id"]))
+    assert r.code == 1 and "no words to clip" in r.err
 
 
 def test_viva_engage_replies_in_the_thread_and_likes(ws, pub, engage, entry):
@@ -155,6 +171,9 @@ def test_webhooks_say_in_words_that_responses_cannot_be_read(ws, pub, webhooks, 
     assert out.code == 0
     assert "slack: Responses can't be read from a Slack incoming webhook" in out.err
     assert "0" not in out.out  # never an empty zero
+    listed = cli("targets", "list")
+    assert "Responses can't be read from a Slack incoming webhook" in listed.out
+    assert cli("targets", "list", "--json").json()[0]["responses"].startswith("Responses can't")
 
 
 def test_bad_input_is_one_line_and_exit_1(ws, entry, cli):

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from pkm.core.changes import Change
 from pkm.core.clock import Clock, iso, parse_iso
 from pkm.core.db import Store, in_chunks
-from pkm.core.errors import PkmError
+from pkm.core.errors import BadInput, NotFound, PkmError
 from pkm.core.indexing import queue_index
 from pkm.core.publish.base import (
     RESPONSE_KINDS,
@@ -61,6 +61,7 @@ from pkm.core.publish.registry import adapter_class
 from pkm.core.publish.registry import scrub as _scrub
 
 if TYPE_CHECKING:
+    from pkm.core.journal import Entry, Journal
     from pkm.core.publish.service import Publishing
     from pkm.core.settings import Settings
 
@@ -130,6 +131,7 @@ class StoredResponse:
     def as_dict(self) -> dict[str, Any]:
         """The JSON of `pkm responses list --json` (the issue's fields first)."""
         return {
+            "id": self.id,
             "target": self.target,
             "kind": self.kind,
             "author": self.author,
@@ -210,8 +212,10 @@ class Responses:
         *,
         publishing: Publishing,
         settings: Settings | None = None,
+        journal: Journal | None = None,
         on_change: Callable[[Change], None] | None = None,
     ) -> None:
+        self._journal = journal
         self._store = store
         self._clock = clock
         self._publishing = publishing
@@ -225,16 +229,59 @@ class Responses:
     # ---- reading -------------------------------------------------------------------
 
     def list(
-        self, entry_id: int | None = None, *, limit: int | None = None
+        self,
+        entry_id: int | None = None,
+        *,
+        limit: int | None = None,
+        kinds: tuple[str, ...] = (),
+        entry_ids: tuple[int, ...] | None = None,
     ) -> list[StoredResponse]:
-        """Responses, newest first (of one post, or of all)."""
-        where, args = ("WHERE p.entry_id = ?", [entry_id]) if entry_id is not None else ("", [])
-        tail = " LIMIT ?" if limit else ""
-        rows = self._store.query(
-            f"{_SELECT} {where} ORDER BY r.at DESC, r.id DESC{tail}",
-            (*args, *([limit] if limit else [])),
+        """Responses, newest first (of one post, of several, or of all)."""
+        ids = (entry_id,) if entry_id is not None else entry_ids
+        where, args = [], []
+        if ids is not None:
+            where.append(f"p.entry_id IN ({','.join('?' * len(ids)) or 'NULL'})")
+            args += list(ids)
+        if kinds:
+            where.append(f"r.kind IN ({','.join('?' * len(kinds))})")
+            args += list(kinds)
+        sql = f"{_SELECT} {'WHERE ' + ' AND '.join(where) if where else ''}"
+        sql += " ORDER BY r.at DESC, r.id DESC" + (" LIMIT ?" if limit else "")
+        return [_stored(r) for r in self._store.query(sql, (*args, *([limit] if limit else [])))]
+
+    def get(self, response_id: int) -> StoredResponse:
+        row = self._store.one(f"{_SELECT} WHERE r.id = ?", (response_id,))
+        if row is None:
+            raise NotFound(
+                f"There is no response {response_id}. See 'pkm responses list --json' for ids."
+            )
+        return _stored(row)
+
+    def clip(self, response_id: int, *, entry_id: int | None = None) -> tuple[Entry, Change]:
+        """Quote a reply into today's entry (or `entry_id`) with its source, like a feed
+        item: a response is the start of the next reflection."""
+        from pkm.core.journal import ClipSource
+
+        if self._journal is None:
+            raise RuntimeError("Responses.clip needs the journal")
+        r = self.get(response_id)
+        if not r.text.strip():
+            raise BadInput(
+                f"That {r.kind} has no words to clip; only comments and replies can be clipped."
+            )
+        try:
+            post = self._journal.get(r.entry_id, include_trashed=True).title
+        except NotFound:
+            post = ""
+        what = {"comment": "Comment", "reply": "Reply"}.get(r.kind, r.kind.title())
+        source = ClipSource(
+            title=f"{what} on “{post}”" if post else what,
+            url=r.url,
+            feed=r.target,
+            author=r.author,
+            published=r.at,
         )
-        return [_stored(r) for r in rows]
+        return self._journal.add_clip(source, r.text.strip(), entry_id=entry_id)
 
     def counts(self, entry_id: int) -> dict[str, dict[str, int]]:
         """target -> kind -> how many, for one post."""

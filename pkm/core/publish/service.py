@@ -82,7 +82,11 @@ class Publishing:
                 has = None
             out.append(
                 TargetInfo(
-                    t, has, cls.secret_label if cls.requires_secret(t.user) else "", cls.can_edit
+                    t,
+                    has,
+                    cls.secret_label if cls.requires_secret(t.user) else "",
+                    cls.can_edit,
+                    cls(t, None).responses_unreadable(),
                 )
             )
         return out
