@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,6 +26,8 @@ from pkm.core.publish.base import TargetConfig
 from pkm.gui.share.controller import ShareController
 from pkm.gui.share.log_view import PublishLogView
 from pkm.gui.share.ops import LogRow
+from pkm.gui.share.responses_panel import ResponsesPanel
+from pkm.gui.share.responses_watch import ResponsesWatch
 from pkm.gui.share.targets_panel import TargetsPanel
 from pkm.gui.stage import GuiContext, Stage
 from pkm.gui.widgets import Hint
@@ -65,6 +67,14 @@ class ShareStage(Stage):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(8, 12, 16, 12)
+        # What came back, above where things went: hearing back is why one shares.
+        self.heard_back = ResponsesPanel(ctx, everything=True, title="Heard back")
+        self.heard_back.open_url = lambda url: self.share.open_url(url)
+        rl.addWidget(self.heard_back)
+        self.watch = ResponsesWatch(ctx, self)
+        QTimer.singleShot(0, self, self.watch.start)  # once the window runs, not while built
+        self.heard_back.checked.connect(lambda _results: self.watch.count())
+        self.sense_responses: ResponsesPanel | None = None  # set when Sense's column is built
         self.log = PublishLogView()
         self.log.open_link.connect(lambda url: self.share.open_url(url))
         self.log.open_entry.connect(ctx.window.open_entry.emit)
@@ -137,6 +147,8 @@ class ShareStage(Stage):
     def activated(self) -> None:
         """Loaded when first shown (not at start-up), and fresh each visit ("2 days ago")."""
         self.refresh()
+        self.heard_back.reload()
+        self.watch.mark_seen()
 
     def flush(self) -> None:
         """Open post windows save what was typed (their text is Share's to keep)."""

@@ -1,0 +1,122 @@
+"""Responses beside the post in Sense, Heard back in Share, the count on Share (issue 13).
+
+Real windows, real clicks; the responses come from the Mastodon protocol
+double, a Slack webhook says in words that it cannot be read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from pkm.gui.share.responses_panel import ResponseRow
+from tests.gui import share_helpers as h
+from tests.publish import doubles
+from tests.publish.doubles import Mastodon
+
+webhooks = h.webhooks
+TOKEN = "mastodon-token-123"
+SHOTS = Path(os.environ.get("PKM_SHOTS_DIR", "/tmp/pkm-shots"))
+
+
+@pytest.fixture
+def mastodon() -> Iterator[doubles.Mastodon]:
+    server = doubles.Mastodon()
+    yield server
+    server.close()
+
+
+def _published(open_window, tmp_path, clock, mastodon, webhooks):
+    state = {}
+
+    def setup(ws) -> None:
+        ws.publishing.add_target("social", "mastodon", url=mastodon.url, secret=TOKEN)
+        ws.publishing.add_target("all-hands", "slack", secret=webhooks.url + webhooks.SLACK)
+        post = ws.journal.create(
+            kind="note", title="Share early", body="Trust grows when leaders share early."
+        )
+        state["sid"] = ws.publishing.publish(post.id, "social").remote_id
+        ws.publishing.publish(post.id, "all-hands")
+        state["post"] = post.id
+
+    o = h.open_with_targets(open_window, tmp_path / "ws", clock, setup)
+    sid = state["sid"]
+    mastodon.reply(sid, Mastodon.account("bob@other.example", "Bob Reader", "501"),
+                   "We tried this at the board: it changed the meeting.", "2026-11-22T08:15:00Z")  # fmt: skip
+    mastodon.reply(sid, Mastodon.account("cfo", "Carla CFO", "502"),
+                   "Can we talk about the numbers side on Tuesday?", "2026-11-22T09:00:00Z")  # fmt: skip
+    mastodon.favourites[sid] = [
+        Mastodon.account(f"fan{i}", f"Fan {i}", str(900 + i)) for i in range(3)
+    ]
+    return o, state["post"]
+
+
+def _panel(o):
+    return o.window.stages["share"].sense_responses
+
+
+def test_check_now_shows_counts_replies_and_clips_one(
+    open_window, tmp_path, clock, mastodon, webhooks
+):
+    o, post = _published(open_window, tmp_path, clock, mastodon, webhooks)
+    o.sense.open_entry(post)
+    panel = _panel(o)
+    o.qtbot.waitUntil(lambda: panel.isVisible() and panel.view is not None, timeout=5000)
+    assert "social</b>: no responses yet" in panel.summary.text()
+    assert "Responses can&#x27;t be read from a Slack incoming webhook" in panel.summary.text()
+    assert panel.findChildren(ResponseRow) == []
+
+    with o.qtbot.waitSignal(panel.checked, timeout=10_000) as checked:
+        o.qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
+    assert sum(r.new for r in checked.args[0]) == 5
+    o.qtbot.waitUntil(lambda: len(panel.findChildren(ResponseRow)) == 2, timeout=5000)
+    assert "5 new responses from social." in h.status_text(o)
+    assert "social</b>: 2 replies, 3 likes" in panel.summary.text()
+    rows = panel.findChildren(ResponseRow)
+    assert [r.response.author for r in rows] == [
+        "Carla CFO (@cfo)",
+        "Bob Reader (@bob@other.example)",
+    ]
+    assert "an hour ago" in rows[1].head.text() or "1 hour ago" in rows[1].head.text()
+    _shoot(panel.parentWidget(), "responses-sense")
+
+    o.qtbot.mouseClick(rows[1].open_button, Qt.MouseButton.LeftButton)
+    assert o.opened_urls == [rows[1].response.url]
+
+    today = o.ws.journal.today().id
+    o.qtbot.mouseClick(rows[1].clip_button, Qt.MouseButton.LeftButton)
+    o.wait_idle()
+    body = o.saved_body(today)
+    assert "> We tried this at the board: it changed the meeting." in body
+    assert "Reply on “Share early”" in body and "Bob Reader (@bob@other.example)" in body
+    assert "Clipped Bob Reader (@bob@other.example)’s reply into" in h.status_text(o)
+
+    # The sidebar counts what is new; opening Share shows it there and clears the count.
+    share_button = o.window.stage_button("share")
+    o.qtbot.waitUntil(lambda: share_button.text() == "Share 5", timeout=5000)
+    assert "5 new responses to your posts" in share_button.toolTip()
+    o.qtbot.mouseClick(share_button, Qt.MouseButton.LeftButton)
+    heard = o.window.stages["share"].heard_back
+    o.qtbot.waitUntil(lambda: len(heard.findChildren(ResponseRow)) == 2, timeout=5000)
+    assert "on “Share early”" in heard.findChildren(ResponseRow)[0].head.text()
+    o.qtbot.waitUntil(lambda: share_button.text() == "Share", timeout=5000)
+    _shoot(heard, "responses-share")
+
+
+def test_an_entry_without_a_published_post_shows_no_responses_section(main_window):
+    panel = _panel(main_window)
+    main_window.wait_idle()
+    assert not panel.isVisible()
+
+
+def _shoot(widget, name: str) -> None:
+    """The real widget, offscreen, to look at (and for the README with PKM_SCREENSHOTS=1)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(SHOTS / f"{name}.png"))
+    if os.environ.get("PKM_SCREENSHOTS") == "1":
+        docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        widget.grab().save(str(docs / f"{name}.png"))
