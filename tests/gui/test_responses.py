@@ -82,7 +82,7 @@ def test_check_now_shows_counts_replies_and_clips_one(
         "Bob Reader (@bob@other.example)",
     ]
     assert "an hour ago" in rows[1].head.text() or "1 hour ago" in rows[1].head.text()
-    _shoot(panel.parentWidget(), "responses-sense")
+    _shoot(panel, "responses-sense")
 
     o.qtbot.mouseClick(rows[1].open_button, Qt.MouseButton.LeftButton)
     assert o.opened_urls == [rows[1].response.url]
