@@ -25,7 +25,7 @@ SHOTS = Path(os.environ.get("PKM_SHOTS_DIR", "/tmp/pkm-shots"))
 
 @pytest.fixture
 def mastodon() -> Iterator[doubles.Mastodon]:
-    server = doubles.Mastodon()
+    server = doubles.Mastodon(limit=5000)  # long posts too (What resonated compares lengths)
     yield server
     server.close()
 
@@ -81,7 +81,8 @@ def test_check_now_shows_counts_replies_and_clips_one(
         "Carla CFO (@cfo)",
         "Bob Reader (@bob@other.example)",
     ]
-    assert "an hour ago" in rows[1].head.text() or "1 hour ago" in rows[1].head.text()
+    assert "social · 1 hour ago" in rows[1].head.text()
+    assert "We tried this at the board" in rows[1].head.text()
     _shoot(panel, "responses-sense")
 
     o.qtbot.mouseClick(rows[1].open_button, Qt.MouseButton.LeftButton)
@@ -113,10 +114,57 @@ def test_an_entry_without_a_published_post_shows_no_responses_section(main_windo
     assert not panel.isVisible()
 
 
-def _shoot(widget, name: str) -> None:
+def _shoot(widget, name: str, *, readme: bool = True) -> None:
     """The real widget, offscreen, to look at (and for the README with PKM_SCREENSHOTS=1)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(SHOTS / f"{name}.png"))
-    if os.environ.get("PKM_SCREENSHOTS") == "1":
+    if readme and os.environ.get("PKM_SCREENSHOTS") == "1":
         docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
         widget.grab().save(str(docs / f"{name}.png"))
+
+
+def test_what_resonated_draws_posts_by_responses_place_and_length(
+    open_window, tmp_path, clock, mastodon, webhooks
+):
+    def setup(ws) -> None:
+        ws.publishing.add_target("social", "mastodon", url=mastodon.url, secret=TOKEN)
+        ws.publishing.add_target("all-hands", "slack", secret=webhooks.url + webhooks.SLACK)
+        posts = [
+            ("Share early", "Trust grows when leaders share early."),
+            ("Say no kindly", "A clear no frees the team."),
+            ("Our pricing review", " ".join(["The long version of the pricing argument."] * 30)),
+            ("Quarterly outlook", " ".join(["Every market, one by one, in detail."] * 40)),
+        ]
+        for i, (title, body) in enumerate(posts):
+            clock.advance(hours=1)
+            post = ws.journal.create(kind="note", title=title, body=body)
+            sid = ws.publishing.publish(post.id, "social").remote_id
+            ws.publishing.publish(post.id, "all-hands")
+            for n in range(3 - i if i < 2 else i - 2):
+                who = Mastodon.account(f"reader{n}", f"Reader {n}", str(700 + 10 * i + n))
+                mastodon.reply(sid, who, f"Answer {n}", "2026-11-22T10:00:00Z")
+            mastodon.favourites[sid] = [Mastodon.account("fan", "Fan", "999")] if i < 2 else []
+        ws.responses.refresh()
+
+    o = h.open_with_targets(open_window, tmp_path / "ws", clock, setup)
+    o.window.show_stage("share")
+    stage = o.window.stages["share"]
+    bar = stage.tabs.tabBar()
+    with o.qtbot.waitSignal(stage.resonance.loaded, timeout=5000) as loaded:
+        o.qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    posts = loaded.args[0]
+    assert [p.title for p in posts] == [
+        "Quarterly outlook", "Our pricing review", "Say no kindly", "Share early",
+    ]  # fmt: skip
+    assert [(p.total, p.by_target) for p in posts] == [
+        (1, {"social": 1}), (0, {}), (3, {"social": 3}), (4, {"social": 4}),
+    ]  # fmt: skip
+    assert posts[0].words == 280 and posts[3].words == 6
+    summary = stage.resonance.summary.text()
+    assert "Shorter posts drew more: 3.5 responses each, against 0.5 for longer ones" in summary
+    assert stage.resonance.chart.targets == ["social"]
+    o.window.resize(1300, 800)
+    o.qtbot.waitUntil(lambda: len(stage.targets_panel.cards) == 2, timeout=5000)
+    o.wait_idle()
+    _shoot(stage.resonance, "what-resonated")
+    _shoot(stage, "share-with-responses", readme=False)

@@ -219,3 +219,21 @@ def test_upgrading_a_version_7_database_keeps_its_rows(tmp_path):
         assert store.scalar("SELECT COUNT(*) FROM responses") == 0
     finally:
         store.close()
+
+
+def test_what_resonated_says_nothing_it_cannot_back():
+    from pkm.core.publish.responses import Resonance, resonance_summary
+
+    def post(words: int, total: int) -> Resonance:
+        return Resonance(1, "t", "", words, {"blog": total} if total else {},
+                         {"comment": total} if total else {})  # fmt: skip
+
+    assert resonance_summary([post(10, 3)] * 3).startswith("After a few more posts")
+    assert resonance_summary([post(10, 0)] * 5).startswith("After a few more posts")
+    assert resonance_summary([post(10, 1), post(20, 1), post(300, 1), post(400, 1)]) == (
+        "Short and long posts drew about as many responses (1.0 and 1.0 each)."
+    )
+    assert resonance_summary([post(10, 0), post(20, 1), post(300, 5), post(400, 4)]) == (
+        "Longer posts drew more: 4.5 responses each, against 0.5 for shorter ones "
+        "(the split is at 300 words)."
+    )

@@ -175,6 +175,45 @@ class CheckResult:
         return f"{head}: {new}{self.total} response{'s' if self.total != 1 else ''} in all"
 
 
+@dataclass(frozen=True)
+class Resonance:
+    """One published post and what it drew, for "What resonated"."""
+
+    entry_id: int
+    title: str
+    published: str  # first sent, ISO UTC
+    words: int
+    by_target: dict[str, int]
+    by_kind: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+
+def resonance_summary(posts: list[Resonance]) -> str:
+    """One sentence an executive can act on: do shorter or longer posts draw more answers?
+
+    The posts are split at their median length; with fewer than four posts, or no
+    response at all, there is nothing honest to say yet, and it says so."""
+    if len(posts) < 4 or not any(p.total for p in posts):
+        return "After a few more posts with responses, this says which length draws more."
+    ranked = sorted(posts, key=lambda p: p.words)
+    half = len(ranked) // 2
+    short, long_ = ranked[:half], ranked[half:]
+    cut = ranked[half].words
+    a = sum(p.total for p in short) / len(short)
+    b = sum(p.total for p in long_) / len(long_)
+    if max(a, b) == 0 or abs(a - b) < 0.5:
+        return f"Short and long posts drew about as many responses ({a:.1f} and {b:.1f} each)."
+    better, worse = ("Shorter", "longer") if a > b else ("Longer", "shorter")
+    hi, lo = max(a, b), min(a, b)
+    return (
+        f"{better} posts drew more: {hi:.1f} responses each, against {lo:.1f} for {worse} ones "
+        f"(the split is at {cut} words)."
+    )
+
+
 _SELECT = """SELECT r.*, p.entry_id, t.name AS target, t.kind AS target_kind
              FROM responses r JOIN publications p ON p.id = r.publication_id
              JOIN publish_targets t ON t.id = p.target_id"""
@@ -294,6 +333,34 @@ class Responses:
             (entry_id,),
         ):
             out.setdefault(r["target"], {})[r["kind"]] = int(r["n"])
+        return out
+
+    def resonance(self, limit: int = 24) -> list[Resonance]:
+        """The newest published posts (by first publish) with their responses per target and
+        kind, for "What resonated" (posts without any response count too: they are data)."""
+        rows = self._store.query(
+            """SELECT p.entry_id, MIN(p.created) AS first, COALESCE(e.title, '') AS title,
+                      COALESCE(e.body, '') AS body
+               FROM publications p LEFT JOIN entries e ON e.id = p.entry_id
+               WHERE p.state = 'published' GROUP BY p.entry_id ORDER BY first DESC LIMIT ?""",
+            (limit,),
+        )
+        out = []
+        for r in rows:
+            by_target: dict[str, int] = {}
+            by_kind: dict[str, int] = {}
+            for c in self._store.query(
+                """SELECT t.name AS target, x.kind, COUNT(*) AS n FROM responses x
+                   JOIN publications p ON p.id = x.publication_id
+                   JOIN publish_targets t ON t.id = p.target_id
+                   WHERE p.entry_id = ? GROUP BY t.name, x.kind""",
+                (r["entry_id"],),
+            ):
+                by_target[c["target"]] = by_target.get(c["target"], 0) + int(c["n"])
+                by_kind[c["kind"]] = by_kind.get(c["kind"], 0) + int(c["n"])
+            words = len(r["body"].split())
+            out.append(Resonance(r["entry_id"], r["title"], r["first"] or "", words,
+                                 by_target, by_kind))  # fmt: skip
         return out
 
     def unseen(self) -> int:

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from pkm.core.changes import Change
 from pkm.core.errors import NotFound
 from pkm.core.publish.responses import CheckResult, StoredResponse
 from pkm.gui.share import hooks
@@ -109,30 +109,31 @@ def counts_words(counts: dict[str, int], pending: int = 0) -> str:
 
 
 class ResponseRow(QFrame):
-    """One comment or reply: who and when, the words, then Open and Clip to today."""
+    """One comment or reply: who, on what, where and when, the words; Open and Clip beside."""
 
     def __init__(self, r: StoredResponse, when_text: str, post: str, panel: ResponsesPanel):
         super().__init__()
         self.setObjectName("responseRow")
         self.setStyleSheet(ROW_CSS)
         self.response = r
-        lay = QVBoxLayout(self)
+        # Beside the text where there is room (Share), below it in Sense's narrow column.
+        lay = QHBoxLayout(self) if panel.everything else QVBoxLayout(self)
         lay.setContentsMargins(2, 6, 2, 4)
-        lay.setSpacing(2)
-        who = html.escape(r.author or "Someone")
-        where = html.escape(r.target)
+        lay.setSpacing(6 if panel.everything else 2)
+        # A long handle (@bob@other.example) may wrap after its @ and dots.
+        who = html.escape(r.author or "Someone").replace("@", "@\u200b").replace(".", ".\u200b")
         on = f" on “{html.escape(post)}”" if post else ""
         pending = " · <i>awaiting your approval</i>" if r.status == "pending" else ""
-        self.head = QLabel(f"<b>{who}</b>{on}<br>{where} · {html.escape(when_text)}{pending}")
-        self.head.setWordWrap(True)
-        lay.addWidget(self.head)
+        where = f"{html.escape(r.target)} · {html.escape(when_text)}{pending}"
         text = " ".join(r.text.split())
-        self.text = QLabel(html.escape(text[:277] + "…" if len(text) > 280 else text))
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        lay.addWidget(self.text)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
+        text = html.escape(text[:277] + "…" if len(text) > 280 else text)
+        self.head = QLabel(f"<b>{who}</b>{on}<br><span>{where}</span><br>{text}")
+        self.head.setWordWrap(True)
+        self.head.setTextFormat(Qt.TextFormat.RichText)
+        self.head.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        lay.addWidget(self.head, 1)
+        buttons = QVBoxLayout() if panel.everything else QHBoxLayout()
+        buttons.setSpacing(2)
         self.open_button = QPushButton("Open")
         self.open_button.setToolTip(f"Open this {r.kind} where it was written")
         self.open_button.setVisible(bool(r.url))
@@ -152,8 +153,12 @@ class ResponsesPanel(QWidget):
     loaded = Signal(object)  # the ResponsesView shown (tests wait for it)
     checked = Signal(object)  # the CheckResults of "Check now"
 
-    def __init__(self, ctx: GuiContext, *, everything: bool = False, title: str = "Responses"):
+    def __init__(
+        self, ctx: GuiContext, *, everything: bool = False, title: str = "Responses",
+        newest: int = NEWEST,
+    ) -> None:  # fmt: skip
         super().__init__()
+        self.newest = newest
         self.setObjectName("responsesPanel")
         self.ctx = ctx
         self.everything = everything
@@ -182,12 +187,13 @@ class ResponsesPanel(QWidget):
         self.rows.setSpacing(0)
         lay.addLayout(self.rows)
         self.setVisible(everything)
-        ctx.ops.changed.connect(self._changed)
 
     # ---- loading ----------------------------------------------------------------------
 
     def show_entry(self, entry_id: int | None) -> None:
-        """Sense: the open entry (None when closed)."""
+        """Sense: the open entry (None when closed). Sense shows its context again after
+        every change that is not only text (a publish, a clip), and this follows it; a
+        keystroke in the post reloads nothing."""
         self.entry_id = entry_id
         if entry_id is None and not self.everything:
             self.view = None
@@ -199,12 +205,6 @@ class ResponsesPanel(QWidget):
         ws, entry_id = self.ctx.ws, None if self.everything else self.entry_id
         key = f"responses:{id(self)}"
         self.ctx.ops.read(key, lambda: load_view(ws, entry_id), self._loaded, owner=self)
-
-    def _changed(self, change: Change, origin: object) -> None:
-        if self.view is not None and (
-            self.everything or change.entries & set(self.view.entry_ids or ())
-        ):
-            self.reload()
 
     def _loaded(self, view: ResponsesView) -> None:
         if not self.everything and view.entry_ids and view.entry_ids[0] != self.entry_id:
@@ -218,7 +218,7 @@ class ResponsesPanel(QWidget):
             if w is not None:
                 w.deleteLater()
         now = self.ctx.ws.clock()
-        for r in view.newest:
+        for r in view.newest[: self.newest]:
             post = view.titles.get(r.entry_id, "") if self.everything else ""
             self.rows.addWidget(ResponseRow(r, when(r.at, now), post, self))
         self.loaded.emit(view)

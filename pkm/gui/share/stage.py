@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,7 @@ from pkm.core.publish.base import TargetConfig
 from pkm.gui.share.controller import ShareController
 from pkm.gui.share.log_view import PublishLogView
 from pkm.gui.share.ops import LogRow
+from pkm.gui.share.resonance import ResonanceView
 from pkm.gui.share.responses_panel import ResponsesPanel
 from pkm.gui.share.responses_watch import ResponsesWatch
 from pkm.gui.share.targets_panel import TargetsPanel
@@ -68,7 +70,7 @@ class ShareStage(Stage):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(8, 12, 16, 12)
         # What came back, above where things went: hearing back is why one shares.
-        self.heard_back = ResponsesPanel(ctx, everything=True, title="Heard back")
+        self.heard_back = ResponsesPanel(ctx, everything=True, title="Heard back", newest=3)
         self.heard_back.open_url = lambda url: self.share.open_url(url)
         rl.addWidget(self.heard_back)
         self.watch = ResponsesWatch(ctx, self)
@@ -78,7 +80,14 @@ class ShareStage(Stage):
         self.log = PublishLogView()
         self.log.open_link.connect(lambda url: self.share.open_url(url))
         self.log.open_entry.connect(ctx.window.open_entry.emit)
-        rl.addWidget(self.log, 1)
+        self.resonance = ResonanceView(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("shareTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.log, "Publish log")
+        self.tabs.addTab(self.resonance, "What resonated")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        rl.addWidget(self.tabs, 1)
         self.split.addWidget(left)
         self.split.addWidget(right)
         self.split.setStretchFactor(1, 1)
@@ -131,8 +140,14 @@ class ShareStage(Stage):
     def refresh(self) -> None:
         self.share.ops.targets(self._targets_loaded, owner=self)
 
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.resonance:
+            self.resonance.reload()
+
     def _publications_changed(self, _entry_id: object) -> None:
         self.refresh()
+        if self.isVisible():
+            self.heard_back.reload()  # a new place to hear back from
 
     def _targets_loaded(self, targets: list[TargetConfig]) -> None:
         self.targets = targets
@@ -149,6 +164,8 @@ class ShareStage(Stage):
         self.refresh()
         self.heard_back.reload()
         self.watch.mark_seen()
+        if self.tabs.currentWidget() is self.resonance:
+            self.resonance.reload()
 
     def flush(self) -> None:
         """Open post windows save what was typed (their text is Share's to keep)."""
