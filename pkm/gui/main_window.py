@@ -259,6 +259,15 @@ class MainWindow(QMainWindow):
                 self.open_item.emit(num)
             else:
                 self.status.show_message("Articles open in Seek, which arrives in the next update.")
+        elif prefix == "response":  # a reply heard back: open the post it answers
+            ws = self.ws
+            self.ops.read(
+                "open-response",
+                lambda: ws.responses.get(num).entry_id,
+                self.open_entry.emit,
+                owner=self,
+                on_error=self.status.show_exception,
+            )
 
     def show_settings(self) -> None:
         SettingsDialog(self.ctx, self).open()

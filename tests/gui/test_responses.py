@@ -107,6 +107,21 @@ def test_check_now_shows_counts_replies_and_clips_one(
     o.qtbot.waitUntil(lambda: share_button.text() == "Share", timeout=5000)
     _shoot(heard, "responses-share")
 
+    # The replies are in the search: Enter on one opens the post it answers.
+    o.qtbot.waitUntil(lambda: o.window.ops.index_status == "ready", timeout=10_000)
+    o.sense.open_today()
+    o.qtbot.waitUntil(lambda: o.editor.entry_id not in (None, post), timeout=5000)
+    o.wait_idle()
+    o.window.activateWindow()  # the grab above left it inactive offscreen
+    o.qtbot.waitUntil(o.window.isActiveWindow, timeout=5000)
+    o.window.focus_search()
+    o.qtbot.keyClicks(o.window.search, "board kind:response")
+    box = o.window.search
+    o.qtbot.waitUntil(lambda: box.popup.isVisible() and box.popup.model.rowCount() == 1)
+    assert box.popup.current_hit().title == "Bob Reader (@bob@other.example) on Share early"
+    o.qtbot.keyClick(box, Qt.Key.Key_Return)
+    o.qtbot.waitUntil(lambda: o.editor.entry_id == post, timeout=5000)
+
 
 def test_an_entry_without_a_published_post_shows_no_responses_section(main_window):
     panel = _panel(main_window)
