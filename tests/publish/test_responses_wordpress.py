@@ -67,3 +67,22 @@ def test_comments_are_found_in_search_as_responses(ws, pub, blog, entry, cli):
     hits = json.loads(r.out)
     assert [h["kind"] for h in hits] == ["response"], hits
     assert hits[0]["title"] == f"Dana on {entry.title}"
+
+
+def test_the_same_comments_through_metaweblog_on_wordpress(ws, pub, wordpress, entry):
+    pub.add_target("xmlrpc", "metaweblog", url=wordpress["PKM_WP_URL"], user=wordpress["PKM_WP_USER"],
+                   secret=wordpress["PKM_WP_APP_PASSWORD"])  # fmt: skip
+    sent = pub.publish(entry.id, "xmlrpc")
+    add_comment(wordpress, sent.remote_id, author_name="Erin", author_email="erin@example.com",
+                content="Over XML-RPC too.", status="hold")  # fmt: skip
+    add_comment(wordpress, sent.remote_id, content="My own answer.")
+    [result] = ws.responses.refresh(entry.id)
+    assert (result.new, result.error) == (1, "")
+    [r] = ws.responses.list(entry.id)
+    assert (r.kind, r.author, r.text, r.status) == (
+        "comment",
+        "Erin",
+        "Over XML-RPC too.",
+        "pending",
+    )
+    assert r.at.endswith("+00:00") and r.url.startswith(wordpress["PKM_WP_URL"])
