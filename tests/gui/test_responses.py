@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from pkm.gui.share.log_view import RESPONSES, TARGET
 from pkm.gui.share.responses_panel import ResponseRow
 from tests.gui import share_helpers as h
 from tests.publish import doubles
@@ -106,6 +107,14 @@ def test_check_now_shows_counts_replies_and_clips_one(
     assert "on “Share early”" in heard.findChildren(ResponseRow)[0].head.text()
     o.qtbot.waitUntil(lambda: share_button.text() == "Share", timeout=5000)
     _shoot(heard, "responses-share")
+    # The publish log has a Responses column: counts, or in words that they can't be read.
+    tree = o.window.stages["share"].log.tree
+    o.qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2, timeout=5000)
+    said = {tree.topLevelItem(i).text(TARGET).split(" ·")[0]: tree.topLevelItem(i)
+            for i in range(2)}  # fmt: skip
+    assert said["social"].text(RESPONSES) == "2 replies, 3 likes"
+    assert said["all-hands"].text(RESPONSES) == "can't be read"
+    assert "Slack incoming webhook" in said["all-hands"].toolTip(RESPONSES)
 
     # The replies are in the search: Enter on one opens the post it answers.
     o.qtbot.waitUntil(lambda: o.window.ops.index_status == "ready", timeout=10_000)

@@ -75,7 +75,7 @@ class ShareStage(Stage):
         rl.addWidget(self.heard_back)
         self.watch = ResponsesWatch(ctx, self)
         QTimer.singleShot(0, self, self.watch.start)  # once the window runs, not while built
-        self.heard_back.checked.connect(lambda _results: self.watch.count())
+        self.heard_back.checked.connect(lambda _results: (self.watch.count(), self.refresh()))
         self.sense_responses: ResponsesPanel | None = None  # set when Sense's column is built
         self.log = PublishLogView()
         self.log.open_link.connect(lambda url: self.share.open_url(url))
