@@ -581,3 +581,46 @@ class VivaEngage(ProtocolServer):
                 for m in page]  # fmt: skip
         return Reply(200, {"messages": page, "references": refs,
                            "meta": {"older_available": len(msgs) > 20}})  # fmt: skip
+
+
+# ---- webmention.io (Webmentions received for a Micropub site) -----------------------------------
+
+
+class WebmentionIO(ProtocolServer):
+    """webmention.io's public API, as its README documents it (github.com/aaronpk/webmention.io).
+
+    ``GET /api/mentions.jf2?target=URL[&per-page=N&page=P]`` answers a JF2 feed,
+    ``{"type": "feed", "name": "Webmentions", "children": [...]}``, newest first, pages
+    counted from 0. Each child is ``{"type": "entry", "author": {"type": "card", "name",
+    "url", "photo"}, "url", "published" (or null), "wm-received", "wm-id", "wm-source",
+    "wm-target", "wm-property": "in-reply-to"|"like-of"|"repost-of"|"mention-of"|
+    "bookmark-of", "content": {"html", "text"}}`` (content only where the source has it).
+    No token is needed to read the mentions of a target.
+    """
+
+    def __init__(self) -> None:
+        self.mentions: list[dict[str, Any]] = []
+        super().__init__()
+
+    def mention(self, target: str, prop: str, name: str, text: str = "", at: str = "") -> None:
+        with self.lock:
+            wid = 1000 + len(self.mentions)
+            m: dict[str, Any] = {
+                "type": "entry", "author": {"type": "card", "name": name, "url": "", "photo": ""},
+                "url": f"https://{name.split()[0].lower()}.example/{wid}", "published": at or None,
+                "wm-received": "2026-11-22T09:00:00Z", "wm-id": wid, "wm-source": "",
+                "wm-target": target, "wm-property": prop,
+            }  # fmt: skip
+            if text:
+                m["content"] = {"html": f"<p>{text}</p>", "text": text}
+            self.mentions.insert(0, m)
+
+    def handle(self, req: Recorded) -> Reply:
+        if req.path != "/api/mentions.jf2" or req.method != "GET":
+            return Reply(404, {"error": "not_found"})
+        target = req.query.get("target", [""])[0]
+        per = int(req.query.get("per-page", ["20"])[0])
+        page = int(req.query.get("page", ["0"])[0])
+        found = [m for m in self.mentions if m["wm-target"] == target]
+        children = found[page * per : (page + 1) * per]
+        return Reply(200, {"type": "feed", "name": "Webmentions", "children": children})

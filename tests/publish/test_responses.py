@@ -237,3 +237,37 @@ def test_what_resonated_says_nothing_it_cannot_back():
         "Longer posts drew more: 4.5 responses each, against 0.5 for shorter ones "
         "(the split is at 300 words)."
     )
+
+
+def test_micropub_hears_back_through_webmentions_when_offered(ws, pub, micropub, entry, cli):
+    from tests.publish.doubles import WebmentionIO
+
+    mentions = WebmentionIO()
+    try:
+        pub.add_target("site", "micropub", url=micropub.url, secret="micropub-token-456")
+        url = pub.publish(entry.id, "site").url
+        [r] = ws.responses.refresh(entry.id)
+        assert not r.readable and "--option webmentions=https://webmention.io" in r.skipped
+        bad = cli("targets", "add", "site", "--kind", "micropub", "--url", micropub.url,
+                  "--option", "webmentions=ftp://x", "--replace")  # fmt: skip
+        assert bad.code == 1 and "is not the address of a Webmention service" in bad.err
+
+        pub.add_target("site", "micropub", url=micropub.url, options={"webmentions": mentions.url})
+        mentions.mention(url, "in-reply-to", "Dana Director", "Exactly what our board needs.",
+                         "2026-11-22T08:00:00+01:00")  # fmt: skip
+        mentions.mention(url, "like-of", "Eve Analyst")
+        mentions.mention(url, "repost-of", "Finn Founder")
+        mentions.mention(url, "bookmark-of", "Gil Reader")  # a bookmark is no answer
+        mentions.mention(url + "-other", "like-of", "Someone Else")
+        [r] = ws.responses.refresh(entry.id)
+        assert (r.new, r.error) == (3, "")
+        got = {x.kind: x for x in ws.responses.list(entry.id)}
+        assert set(got) == {"reply", "like", "boost"}
+        assert (got["reply"].author, got["reply"].text) == (
+            "Dana Director",
+            "Exactly what our board needs.",
+        )
+        assert got["reply"].at == "2026-11-22T07:00:00+00:00"
+        assert "Authorization" not in mentions.requests[0].headers  # mentions are public
+    finally:
+        mentions.close()
