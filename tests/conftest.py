@@ -98,3 +98,11 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield store
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def ghost(tmp_path_factory):
+    """A real Ghost 6 on 127.0.0.1, one per session (tests/publish/ghost_server.py)."""
+    from tests.publish.ghost_server import start_ghost
+
+    yield from start_ghost(tmp_path_factory.mktemp("ghost"))

@@ -49,13 +49,17 @@ def _register() -> None:
         posts_cmds,
         publish_cmds,
         responses_cmds,
+        saved_cmds,
         search_cmds,
+        transfer_cmds,
     )
 
     for command in (
         journal_cmds.journal,
         search_cmds.search,
         search_cmds.index,
+        search_cmds.related,
+        saved_cmds.searches,
         feeds_cmds.feeds,
         feeds_cmds.items,
         feeds_cmds.rules,
@@ -63,9 +67,12 @@ def _register() -> None:
         publish_cmds.targets,
         publish_cmds.publish,
         publish_cmds.publications,
-        publish_cmds.export,
+        transfer_cmds.export,
         publish_cmds.secrets,
         publish_cmds.linkedin,
+        transfer_cmds.import_,
+        transfer_cmds.backup,
+        transfer_cmds.restore,
         responses_cmds.responses,
     ):
         cli.add_command(command)

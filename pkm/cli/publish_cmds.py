@@ -18,7 +18,6 @@ from pkm.cli.context import (
     AppContext,
     CheckedCommand,
     CheckedGroup,
-    PathType,
     echo_json,
     echo_records,
     json_option,
@@ -336,31 +335,6 @@ def linkedin(app: AppContext, entry_id, as_json) -> None:
         return
     click.echo(share.text)
     click.echo(f"\nPaste it at: {share.url}", err=True)
-
-
-@click.command("export", cls=CheckedCommand)
-@click.argument("entry_id", type=ID)
-@click.option("--format", "fmt", required=True, type=click.Choice(["md", "html", "pdf", "eml"]))
-@click.option(
-    "-o",
-    "--output",
-    type=PathType(dir_okay=False, path_type=str),
-    help="File to write ('-' for standard output; default: DAY-TITLE.EXT here).",
-)
-@pass_app
-def export(app: AppContext, entry_id, fmt, output) -> None:
-    """Export an entry: Markdown with front matter, HTML, PDF or an email draft (.eml)."""
-    from pkm.core import export as core_export
-
-    entry = app.ws.journal.get(entry_id)
-    if output == "-":
-        data = core_export.export_bytes(entry, fmt, pdf_writer=qt_pdf_writer)
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    path = Path(output) if output else Path.cwd() / core_export.default_filename(entry, fmt)
-    core_export.export_entry(entry, fmt, path, pdf_writer=qt_pdf_writer)
-    click.echo(os.fsencode(path))  # the name's own bytes, even if they are not UTF-8
 
 
 @click.group(cls=CheckedGroup)

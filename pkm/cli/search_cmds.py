@@ -9,6 +9,7 @@ import sys
 import click
 
 from pkm.cli.context import (
+    ID,
     AppContext,
     CheckedCommand,
     CheckedGroup,
@@ -126,3 +127,28 @@ def status(app: AppContext) -> None:
     else:
         state = "missing or incomplete; 'pkm search' or 'pkm index rebuild' builds it."
     click.echo(f"Index {state} {s.pending()} changes waiting; {s.total_docs()} documents.")
+
+
+@click.command(cls=CheckedCommand)
+@click.argument("entry_id", type=ID)
+@click.option("--limit", type=CountType(1, 50), default=5, show_default=True)
+@json_option("Print JSON: [{id, kind, title, day, score, shares}].")
+@pass_app
+def related(app: AppContext, entry_id, limit, as_json) -> None:
+    """The notes and articles most like an entry, with the words they share."""
+    entry = app.ws.journal.get(entry_id)
+    ensure_index(app)
+    key = f"entry:{entry.id}"
+    text = f"{entry.title}\n{app.ws.search.fetch_text([key]).get(key, '')}"
+    found = app.ws.search.related(key, limit=limit, text=text)
+    if as_json:
+        echo_json([r.as_dict() for r in found])
+        return
+    if not found:
+        click.echo(
+            "Nothing related yet: it shares no telling word with another note or article.",
+            err=True,
+        )
+    for r in found:
+        d = r.as_dict()
+        click.echo(f"{d['id']:>6}  {d['kind']:<5}  {r.title}  (shares: {', '.join(r.shares)})")

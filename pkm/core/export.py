@@ -1,4 +1,5 @@
-"""Export one entry as a file: Markdown with YAML front matter, HTML, PDF, an .eml draft.
+"""Export one entry as a file (Markdown with YAML front matter, HTML, PDF, an .eml draft),
+or the whole journal: a Markdown vault (`export_vault`) or one HTML book (`export_book`).
 
 Markdown keeps the author's text as written (wiki links included, which
 Obsidian understands) under front matter that Obsidian, Hugo and Jekyll all
@@ -16,6 +17,8 @@ display (offscreen platform). Without a writer, asking for PDF says so.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import datetime as dt
 import email.policy
 import email.utils
@@ -23,10 +26,12 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
 import frontmatter
+import yaml
 
 from pkm.core.errors import BadInput, PkmError
 from pkm.core.journal import Entry
@@ -125,14 +130,25 @@ def email_message(
 
 
 def export_bytes(
-    entry: Entry, fmt: str, *, pdf_writer: PdfWriter | None = None, work_dir: Path | None = None
+    entry: Entry,
+    fmt: str,
+    *,
+    pdf_writer: PdfWriter | None = None,
+    work_dir: Path | None = None,
+    media_home: Path | None = None,
 ) -> bytes:
-    """The exported file's content. PDF needs a writer (see the module docstring)."""
+    """The exported file's content. PDF needs a writer (see the module docstring).
+
+    With ``media_home`` (the data folder), the entry's images are put inside the
+    HTML, PDF and email as data: URLs, so the one file shows them anywhere.
+    """
     if fmt not in FORMATS:
         raise BadInput(f"'{fmt}' is not an export format. Use one of: {', '.join(FORMATS)}.")
     if fmt == "md":
         return front_matter_markdown(entry).encode("utf-8")
     post = build_post(entry)
+    if media_home is not None:
+        post = dataclasses.replace(post, html=_inline_media(post.html, media_home))
     if fmt == "html":
         return document_html(post).encode("utf-8")
     if fmt == "eml":
@@ -154,10 +170,222 @@ def export_bytes(
 
 
 def export_entry(
-    entry: Entry, fmt: str, path: Path, *, pdf_writer: PdfWriter | None = None
+    entry: Entry,
+    fmt: str,
+    path: Path,
+    *,
+    pdf_writer: PdfWriter | None = None,
+    media_home: Path | None = None,
 ) -> Path:
-    """Write the export atomically (a crash leaves the old file or the new one)."""
-    data = export_bytes(entry, fmt, pdf_writer=pdf_writer, work_dir=None)
+    """Write the export atomically (a crash leaves the old file or the new one).
+
+    A Markdown file keeps its ``media/…`` references; with ``media_home`` the files
+    they name are copied into ``media/`` beside it, so the reference still works.
+    """
+    data = export_bytes(entry, fmt, pdf_writer=pdf_writer, work_dir=None, media_home=media_home)
+    try:
+        atomic_write_bytes(path, data, shared=True)
+        if fmt == "md" and media_home is not None:
+            for ref in dict.fromkeys(_MEDIA_REF.findall(entry.body)):
+                source, target = media_home / ref, path.parent / ref
+                if source.is_file() and not target.exists():
+                    atomic_write_bytes(target, source.read_bytes(), shared=True)
+    except OSError as exc:
+        raise PkmError(
+            f"Cannot write {path}: {exc.strerror or exc}. Choose another file with -o FILE."
+        ) from None
+    return path
+
+
+# ---- the whole journal: a Markdown vault, or one HTML book -------------------------------
+
+VAULT_MARKER = ".pkm-export"  # marks a folder pkm exported to, so exporting again may update it
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|#^\[\]\x00-\x1f]+')
+_MEDIA_SRC = re.compile(r"""(src|href)=(["'])(media/[0-9a-f]{64}\.[a-z0-9]{1,8})\2""")
+
+
+def vault_file_name(entry: Entry) -> str:
+    """A daily entry is ``YYYY-MM-DD.md`` (Obsidian's daily notes); a note is its title,
+    as Obsidian names notes, so [[Title]] links open it there too."""
+    if entry.kind == "daily":
+        return f"{entry.day}.md"
+    name = " ".join(_UNSAFE_NAME.sub(" ", entry.title).split()).strip(" .")[:120]
+    return f"{name or 'Untitled note'}.md"
+
+
+def vault_markdown(entry: Entry, file_stem: str) -> str:
+    """The entry as a vault file: front matter, then the text exactly as stored.
+
+    Only the entry's *explicit* tags go to the front matter (the #tags of the text
+    are in the text, where Obsidian and pkm both find them), so importing the file
+    gives back the same tags. ``aliases`` carries the real title when the file name
+    had to differ from it, so Obsidian still resolves [[Real: title]].
+    """
+    meta: dict = {
+        "title": entry.title,
+        "kind": entry.kind,
+        "date": dt.date.fromisoformat(entry.day),
+    }
+    if entry.explicit_tags:
+        meta["tags"] = list(entry.explicit_tags)
+    if entry.kind != "daily" and file_stem != entry.title:
+        meta["aliases"] = [entry.title]
+    meta["created"] = entry.created
+    meta["updated"] = entry.updated
+    head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{head}---\n{entry.body}"
+
+
+@dataclass(frozen=True)
+class VaultExport:
+    folder: Path
+    entries: int
+    media: int
+    missing_media: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "folder": str(self.folder),
+            "entries": self.entries,
+            "media": self.media,
+            "missing_media": list(self.missing_media),
+        }
+
+
+def _check_vault_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise BadInput(f"{folder} is a file. Give a folder to export the journal into.")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / VAULT_MARKER).exists():
+        raise BadInput(
+            f"{folder} already holds files that pkm did not export. Choose an empty or new "
+            "folder, so nothing of yours is overwritten."
+        )
+
+
+def export_vault(entries: Sequence[Entry], home: Path, folder: Path) -> VaultExport:
+    """One Markdown file per entry, images in ``media/`` beside them: a folder Obsidian
+    opens as a vault, and ``pkm import markdown`` reads back as the same entries.
+
+    Exporting again into the same folder rewrites its files (the marker file says
+    pkm made it); any other non-empty folder is refused.
+    """
+    folder = Path(folder)
+    _check_vault_folder(folder)
+    used: set[str] = set()
+    copied: set[str] = set()
+    missing: list[str] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(
+            folder / VAULT_MARKER, b"Exported by pkm; pkm may update this folder.\n", shared=True
+        )
+        for entry in entries:
+            name = vault_file_name(entry)
+            stem = name[:-3]
+            n = 2
+            while name.casefold() in used:  # Two notes of one title; macOS folds case
+                name = f"{stem} ({n}).md"
+                n += 1
+            used.add(name.casefold())
+            atomic_write_bytes(
+                folder / name, vault_markdown(entry, name[:-3]).encode("utf-8"), shared=True
+            )
+            for ref in dict.fromkeys(_MEDIA_REF.findall(entry.body)):
+                if ref in copied:
+                    continue
+                source = home / ref
+                if not source.is_file():
+                    missing.append(ref)
+                    continue
+                target = folder / ref
+                if not target.exists():
+                    atomic_write_bytes(target, source.read_bytes(), shared=True)
+                copied.add(ref)
+    except OSError as exc:
+        raise PkmError(
+            f"Cannot write into {folder}: {exc.strerror or exc}. Choose another folder with -o DIR."
+        ) from None
+    return VaultExport(folder, len(used), len(copied), tuple(missing))
+
+
+_MEDIA_REF = re.compile(r"media/[0-9a-f]{64}\.[a-z0-9]{1,8}")
+_MIME = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
+
+
+def _inline_media(html_text: str, home: Path) -> str:
+    """Images as data: URLs, so the book is one file that shows them anywhere."""
+
+    def swap(m: re.Match[str]) -> str:
+        attr, quote, ref = m.groups()
+        ext = ref.rsplit(".", 1)[1]
+        path = home / ref
+        if attr != "src" or ext not in _MIME or not path.is_file():
+            return m.group(0)
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"{attr}={quote}data:{_MIME[ext]};base64,{data}{quote}"
+
+    return _MEDIA_SRC.sub(swap, html_text)
+
+
+def book_html(entries: Sequence[Entry], home: Path, title: str, subtitle: str = "") -> str:
+    """Entries oldest first as one HTML book with contents: "My 2026 reflections"."""
+    ordered = sorted(entries, key=lambda e: (e.day, e.created, e.id))
+    toc, parts = [], []
+    for n, entry in enumerate(ordered, start=1):
+        post = build_post(entry)
+        anchor = f"e{n}"
+        toc.append(
+            f"<li><a href='#{anchor}'>{html.escape(entry.day)} · {html.escape(post.title)}</a></li>"
+        )
+        tags = " ".join("#" + html.escape(t) for t in post.tags)
+        meta = html.escape(entry.day) + (f" · {tags}" if tags else "")
+        parts.append(
+            f"<section id='{anchor}'><h2>{html.escape(post.title)}</h2>\n"
+            f"<p style='color:#666'>{meta}</p>\n{_inline_media(post.html, home)}\n</section>"
+        )
+    head = html.escape(title)
+    sub = f"<p style='color:#666'>{html.escape(subtitle)}</p>" if subtitle else ""
+    return (
+        f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
+        f"<meta name='generator' content='pkm'><title>{head}</title>"
+        f"<style>{DOCUMENT_CSS} section{{page-break-before:always}}</style></head>\n"
+        f"<body><article><h1>{head}</h1>{sub}\n<nav><h2>Contents</h2><ol>{''.join(toc)}</ol></nav>\n"
+        + "\n".join(parts)
+        + "\n</article></body></html>\n"
+    )
+
+
+def export_book(
+    entries: Sequence[Entry],
+    home: Path,
+    path: Path,
+    *,
+    title: str,
+    subtitle: str = "",
+    fmt: str = "html",
+    pdf_writer: PdfWriter | None = None,
+) -> Path:
+    """Write the book (html, or pdf through the Qt writer) atomically; BadInput if no
+    entry matched the filters."""
+    if not entries:
+        raise BadInput(
+            "No entries match --since/--until/--tag, so there is no book to make. "
+            "Widen the dates or check the tag with 'pkm journal list'."
+        )
+    page = book_html(entries, home, title, subtitle)
+    if fmt == "pdf":
+        if pdf_writer is None:
+            raise PkmError("A PDF book needs the Qt PDF writer; make the html book instead.")
+        import tempfile
+
+        with tempfile.TemporaryDirectory(dir=path.parent if path.parent.is_dir() else None) as tmp:
+            drawn = Path(tmp) / "book.pdf"
+            pdf_writer(page, title, drawn)
+            data = drawn.read_bytes() if drawn.exists() else b""
+        if not data.startswith(b"%PDF"):
+            raise PkmError("The PDF writer produced no PDF. Make the html book and print it.")
+    else:
+        data = page.encode("utf-8")
     try:
         atomic_write_bytes(path, data, shared=True)
     except OSError as exc:

@@ -263,6 +263,16 @@ class SearchService:
             query, limit=limit, fetch_text=self.fetch_text, sort=sort, as_you_type=as_you_type
         )
 
+    def related(
+        self, key: str, limit: int = 5, text: str | None = None, *, indexed: bool = True
+    ) -> list:
+        """What is most like the document ``key`` ("entry:12"), from its stored text or
+        from ``text`` (the editor's, maybe not saved yet; ``indexed=False`` for a text
+        that is not that document's)."""
+        if text is None:
+            text = self.fetch_text([key]).get(key, "")
+        return self.index.related(text, exclude=[key], limit=limit, indexed=indexed)
+
     def close(self) -> None:
         if self._index is not None:
             self._index.close()

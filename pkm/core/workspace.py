@@ -54,6 +54,10 @@ class Workspace:
     def logs_dir(self) -> Path:
         return self.home / "logs"
 
+    def changed(self, change: Change) -> None:
+        """Announce a write made outside the journal facade (an import): index it now."""
+        self._changed(change)
+
     def _changed(self, change: Change) -> None:
         """After a committed write: make it searchable now, if the index exists.
 
@@ -76,6 +80,13 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @cached_property
+    def saved_searches(self):  # -> SavedSearches
+        """Named queries shown with their counts (pkm.core.saved_searches)."""
+        from pkm.core.saved_searches import SavedSearches
+
+        return SavedSearches(self.store, self.clock)
 
     @cached_property
     def publishing(self):  # -> Publishing; imported lazily (httpx, adapters)

@@ -83,6 +83,7 @@ def build_window(ws: Workspace):
     window = MainWindow(ws)
     for module in (seek, sense, share):
         window.add_stage(module.create_stage(window.ctx))
+    window.build_menus()
     window.restore_layout()
     return window
 

@@ -19,9 +19,11 @@ FORMATS = {
 }
 
 
-def export_entry(entry: Entry, fmt: str, path: Path) -> Path:
-    """Write ``entry`` to ``path`` in ``fmt``; returns the path written."""
+def export_entry(entry: Entry, fmt: str, path: Path, media_home: Path | None = None) -> Path:
+    """Write ``entry`` to ``path`` in ``fmt`` (its images included); returns the path."""
     from pkm.core import export as core_export  # here: the toolbar imports FORMATS at start
     from pkm.gui.export_pdf import pdf_writer
 
-    return core_export.export_entry(entry, fmt, Path(path), pdf_writer=pdf_writer)
+    return core_export.export_entry(
+        entry, fmt, Path(path), pdf_writer=pdf_writer, media_home=media_home
+    )

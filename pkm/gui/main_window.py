@@ -10,10 +10,11 @@ for the Seek stage to show.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QMetaMethod, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QEvent, QMetaMethod, QObject, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -90,8 +91,10 @@ class MainWindow(QMainWindow):
         self._content_ready = False
         self._ready_sent = False
         self._closed = False
+        self.menus: Any = None
+        #: How folders are opened (tests replace it): True if something opened it.
+        self.open_folder: Callable[[QUrl], bool] = lambda url: QDesktopServices.openUrl(url)
         self._build()
-        self._shortcuts()
         QApplication.instance().installEventFilter(self)
 
     # ---- layout ------------------------------------------------------------------------
@@ -213,22 +216,14 @@ class MainWindow(QMainWindow):
 
     # ---- keys ---------------------------------------------------------------------------
 
-    def _shortcuts(self) -> None:
-        def add(keys: str, fn: Any) -> None:
-            QShortcut(QKeySequence(keys), self, activated=fn)
+    def build_menus(self) -> None:
+        """The menu bar: every action, and the window-wide keys (pkm.gui.menus). Built once
+        the stages are there, since their actions are in it."""
+        from pkm.gui.menus import Menus
 
-        add("Ctrl+K", self.focus_search)
-        add("Ctrl+T", lambda: self._sense("open_today"))
-        add("Ctrl+N", lambda: self._sense("new_note"))
-        add("Ctrl+,", self.show_settings)
-        add("Ctrl+Q", self.close)
-        for n in range(1, 4):
-            add(f"Ctrl+{n}", lambda n=n: self._stage_by_position(n - 1))
-
-    def _stage_by_position(self, i: int) -> None:
-        keys = list(self.stages)
-        if 0 <= i < len(keys):
-            self.show_stage(keys[i])
+        self.menus = Menus(self)
+        self.menus.build()
+        self.menus.apply_zoom()
 
     def _sense(self, method: str) -> None:
         stage = self.stages.get("sense")

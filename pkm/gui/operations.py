@@ -436,5 +436,5 @@ class Operations(QObject):
         """Write the entry as Markdown, HTML, PDF or an email draft (off the GUI thread)."""
         from pkm.gui.export import export_entry
 
-        fn = lambda: export_entry(entry, fmt, path)  # noqa: E731
+        fn = lambda: export_entry(entry, fmt, path, self.ws.home)  # noqa: E731
         return self.background(fn, on_done=on_done, on_error=on_error)

@@ -1,13 +1,17 @@
 """Search benchmark: pkm's SearchIndex vs Whoosh at its defaults vs SQLite FTS5.
 
-    python tests/benchmarks/search.py [--docs 20000] [--queries 120]
+    python tests/benchmarks/search.py [--docs 20000] [--queries 120] [--pkm-only]
     python tests/benchmarks/search.py --writer [--docs 20000] [--merge-docs 300]
 
 Builds the synthetic corpus of ``shared/bench/corpus.py`` (half journal
 entries, half feed items) and, in one run, for each engine: bulk indexing
 speed, then the latency of every query of the mix (top 20 hits *with*
-highlighted snippets). Human-readable lines first; the last line of stdout is
-one JSON object with docs/s and p50/p95/max per engine.
+highlighted snippets), and for pkm each query typed a character at a time
+(as-you-type, the keystroke p95). Human-readable lines first; the last line
+of stdout is one JSON object with docs/s and p50/p95/max per engine.
+``--pkm-only`` skips FTS5 and Whoosh, for before/after runs of pkm alone;
+``--cpu`` times with the thread's CPU time instead of the wall clock (on a
+machine others share, the wall clock of the same code moved 2x between runs).
 
 ``--writer`` instead measures the reasons behind the bulk writer's design
 (``pkm/core/search/bulk.py``, ``build.py``, ``perdoc.py``, ``postings.py``):
@@ -44,6 +48,10 @@ sys.path.insert(0, str(ROOT))
 from pkm.core.search import IndexDoc, SearchIndex  # noqa: E402
 
 QUERY_TYPES = ("common word", "mid word", "two words", "phrase", "prefix", "tag + word")
+#: What timed sections are measured with: the wall clock, or with ``--cpu``
+#: this thread's CPU time, which other processes on a shared machine move far
+#: less (before/after comparisons; see ``main``).
+clock: Callable[[], float] = time.perf_counter
 #: whoosh_default stops running queries once it has spent this long on them.
 WHOOSH_QUERY_BUDGET_S = 120.0
 
@@ -100,11 +108,24 @@ def time_queries(
     for query in queries:
         if budget_s is not None and spent > budget_s:
             break
-        t0 = time.perf_counter()
+        t0 = clock()
         run(query)
-        dt = time.perf_counter() - t0
+        dt = clock() - t0
         spent += dt
         times.append(dt * 1000)
+    return times
+
+
+def time_keystrokes(run: Callable[[str], object], queries: Sequence[str]) -> list[float]:
+    """Each query typed a character at a time (the window searches at every
+    keystroke, as you type): the time of each search from the second
+    character on."""
+    times: list[float] = []
+    for query in queries:
+        for n in range(2, len(query) + 1):
+            t0 = clock()
+            run(query[:n])
+            times.append((clock() - t0) * 1000)
     return times
 
 
@@ -123,25 +144,33 @@ def bench_pkm(docs: list[IndexDoc], queries: list[str], tmp: Path) -> tuple[dict
         return dict(db.execute(sql, list(keys)).fetchall())
 
     index = SearchIndex(tmp / "pkm-index")
-    t0 = time.perf_counter()
+    t0 = clock()
     n = index.rebuild(docs, total=len(docs))
-    rate = n / (time.perf_counter() - t0)
+    rate = n / (clock() - t0)
     times = time_queries(lambda q: index.search(q, limit=20, fetch_text=fetch_text), queries)
+    keystrokes = time_keystrokes(
+        lambda q: index.search(q, limit=20, fetch_text=fetch_text, as_you_type=True), queries
+    )
+    print(
+        f"pkm keystrokes: {len(keystrokes)} searches as you type, p50 "
+        f"{statistics.median(keystrokes):.1f} ms, p95 {percentile(keystrokes, 95):.1f} ms, "
+        f"max {max(keystrokes):.1f} ms"
+    )
 
     # incremental update latency on the full index: replace one doc, then delete one
     update_ms = []
     for i in range(20):
         d = docs[i * 97 % len(docs)]
         changed = IndexDoc(d.key, d.kinds, d.title, d.body + " zebra", d.day, d.tags, d.source)
-        t0 = time.perf_counter()
+        t0 = clock()
         index.update([changed])
-        update_ms.append((time.perf_counter() - t0) * 1000)
-    t0 = time.perf_counter()
+        update_ms.append((clock() - t0) * 1000)
+    t0 = clock()
     index.update(delete_keys=[docs[1].key])
-    delete_ms = (time.perf_counter() - t0) * 1000
-    t0 = time.perf_counter()
+    delete_ms = (clock() - t0) * 1000
+    t0 = clock()
     hits = index.search("zebra", limit=20, fetch_text=fetch_text)
-    after_ms = (time.perf_counter() - t0) * 1000
+    after_ms = (clock() - t0) * 1000
     print(
         f"pkm update(): 1 doc p50 {statistics.median(update_ms):.1f} ms, "
         f"max {max(update_ms):.1f} ms over 20 commits; delete 1 doc {delete_ms:.1f} ms; "
@@ -149,7 +178,9 @@ def bench_pkm(docs: list[IndexDoc], queries: list[str], tmp: Path) -> tuple[dict
     )
     index.close()
     db.close()
-    return summary(times, rate), times
+    result = summary(times, rate)
+    result["keystroke_p95_ms"] = round(percentile(keystrokes, 95), 2)
+    return result, times
 
 
 def bench_whoosh_default(
@@ -166,12 +197,12 @@ def bench_whoosh_default(
     )
     (tmp / "whoosh-default").mkdir()
     ix = index.create_in(str(tmp / "whoosh-default"), schema)
-    t0 = time.perf_counter()
+    t0 = clock()
     writer = ix.writer()
     for i, d in enumerate(raw):
         writer.add_document(key=str(i), title=d["title"], body=d["body"], tag=" ".join(d["tags"]))
     writer.commit()
-    rate = len(raw) / (time.perf_counter() - t0)
+    rate = len(raw) / (clock() - t0)
     parser = MultifieldParser(["title", "body"], schema)
     searcher = ix.searcher()
 
@@ -211,13 +242,13 @@ def bench_fts5(raw: list[dict], queries: list[str], tmp: Path) -> tuple[dict, li
         "CREATE VIRTUAL TABLE docs USING fts5(key UNINDEXED, title, body, tags, "
         "tokenize='porter unicode61', prefix='2 3 4')"
     )
-    t0 = time.perf_counter()
+    t0 = clock()
     with db:
         db.executemany(
             "INSERT INTO docs VALUES (?, ?, ?, ?)",
             ((str(i), d["title"], d["body"], " ".join(d["tags"])) for i, d in enumerate(raw)),
         )
-    rate = len(raw) / (time.perf_counter() - t0)
+    rate = len(raw) / (clock() - t0)
     sql = (
         "SELECT key, highlight(docs, 1, '<b>', '</b>'), "
         "snippet(docs, 2, '<b>', '</b>', '…', 30) FROM docs WHERE docs MATCH ? "
@@ -234,7 +265,16 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=120)
     parser.add_argument("--writer", action="store_true", help="the writer's reasons instead")
     parser.add_argument("--merge-docs", type=int, default=300, help="docs per merged segment")
+    parser.add_argument(
+        "--pkm-only", action="store_true", help="skip FTS5 and Whoosh (before/after runs of pkm)"
+    )
+    parser.add_argument(
+        "--cpu", action="store_true", help="time with this thread's CPU time, not the wall clock"
+    )
     args = parser.parse_args()
+    if args.cpu:
+        global clock
+        clock = time.thread_time
 
     corpus = load_corpus_module()
     started = t0 = time.perf_counter()
@@ -257,8 +297,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pkm-bench-") as tmpdir:
         tmp = Path(tmpdir)
         results["pkm"], pkm_times = bench_pkm(docs, queries, tmp)
-        results["fts5"], _ = bench_fts5(raw, queries, tmp)
-        results["whoosh_default"], whoosh_times = bench_whoosh_default(raw, queries, tmp)
+        whoosh_times: list[float] = []
+        if not args.pkm_only:
+            results["fts5"], _ = bench_fts5(raw, queries, tmp)
+            results["whoosh_default"], whoosh_times = bench_whoosh_default(raw, queries, tmp)
+    if args.pkm_only:
+        r = results["pkm"]
+        print(
+            f"pkm index {r['index_docs_per_s']:.0f} docs/s   p50 {r['p50_ms']:.1f} ms   "
+            f"p95 {r['p95_ms']:.1f} ms   keystroke p95 {r['keystroke_p95_ms']:.1f} ms"
+        )
+        print(json.dumps({"docs": len(raw), **results}))
+        return
 
     for name in ("pkm", "whoosh_default", "fts5"):
         r = results[name]

@@ -78,4 +78,6 @@ def fill(ws: Workspace) -> int:
         j.create(title=title, body=body, day=dt.date.fromisoformat(day))
     today = j.today()
     j.save(today.id, body=TODAY)
+    ws.saved_searches.add("Board", "tag:board")
+    ws.saved_searches.add("Customers this month", "customers after:2026-11-01")
     return today.id

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPushButton
@@ -16,10 +17,12 @@ from pkm.core.journal import ClipSource
 from pkm.gui.share.post_window import PostWindow
 from tests.gui import share_helpers as h
 from tests.gui.share_helpers import LEFT
+from tests.publish import conftest as publish_conftest
 from tests.publish import doubles
 
 micropub = h.micropub
 webhooks = h.webhooks
+wordpress = publish_conftest.wordpress  # the real WordPress of .ci/wordpress-setup
 
 MINE = (
     "Trust grows when leaders share early. It compounds like interest. "
@@ -291,3 +294,55 @@ def test_channel_previews_are_drawn_from_what_is_sent(open_window, tmp_path, clo
     assert "Customers asked for fewer plans." in plain and "&gt;" not in plain
     assert "if cost < 4: buy()" in plain and "```" not in plain
     assert webhooks.messages == {"slack": [], "teams": [], "mattermost": []}  # nothing sent
+
+
+def test_share_this_and_publish_stay_on_the_toolbar_at_1024_wide(open_window, tmp_path, clock):
+    """A narrow window folds Preview, History and Export away first, never the way to share."""
+    from PySide6.QtCore import QSize
+
+    o, _out = _folder_window(open_window, tmp_path, clock)
+    o.window.resize(QSize(1024, 700))
+    stage = o.window.stages["share"]
+    o.qtbot.waitUntil(lambda: stage.share_this.button.isVisible(), timeout=5000)
+    assert stage.publish_button.isVisible()
+    assert stage.share_this.button.text() == "Share this…"
+
+
+@pytest.mark.integration
+def test_a_newcomer_shares_two_sentences_to_a_real_wordpress_in_four_actions(
+    open_window, tmp_path, clock, wordpress
+):
+    """The issue's "done when": select, Share this…, (title), Publish to blog, Publish."""
+    from tests.publish.test_wordpress import server_post
+
+    def setup(ws) -> None:
+        ws.publishing.add_target(
+            "blog",
+            "wordpress",
+            url=wordpress["PKM_WP_URL"],
+            user=wordpress["PKM_WP_USER"],
+            secret=wordpress["PKM_WP_APP_PASSWORD"],
+        )
+        _daily_with_clip(ws)
+
+    o = h.open_with_targets(open_window, tmp_path / "ws", clock, setup)
+    o.ws.publishing.timeout = 30.0
+    qtbot = o.qtbot
+    qtbot.waitUntil(lambda: MINE in o.editor.text.toPlainText())
+    _select(o, SELECTED)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(o.editor.text, Qt.Key.Key_P, ctrl_shift)  # 1
+    w = _post_window(o)
+    w.title_edit.selectAll()
+    qtbot.keyClicks(w.title_edit, "Share early (pkm GUI test)")  # 2
+    qtbot.waitUntil(lambda: w.publish_button.text() == "Publish to blog")
+    qtbot.mouseClick(w.publish_button, LEFT)  # 3
+    qtbot.waitUntil(lambda: h.share_of(o).preview_dialog is not None, timeout=30_000)
+    qtbot.mouseClick(h.share_of(o).preview_dialog.publish_button, LEFT)  # 4
+    qtbot.waitUntil(lambda: "Published to blog" in w.state.text(), timeout=60_000)
+    post = o.ws.journal.list_posts()[0]
+    [pub] = o.ws.publishing.publications(post.id)
+    content = server_post(wordpress, pub.remote_id)["content"]["raw"]
+    assert SELECTED in content
+    assert "private" not in content and QUOTE not in content
+    assert o.ws.journal.prompt() not in content

@@ -60,6 +60,8 @@ def _open(open_window, tmp_path, clock):
 
 def test_sense_screenshot(open_window, tmp_path, clock):
     o = _open(open_window, tmp_path, clock)
+    # Related notes: the pricing and board notes share its telling words.
+    o.qtbot.waitUntil(lambda: o.sense.context.related.count() >= 2, timeout=10_000)
     o.qtbot.wait(100)
     _shoot(o.window, _target(tmp_path) / "sense.png", "Sense — pkm", _sense_parts(o))
 

@@ -22,7 +22,9 @@ _MODULES = [
     "m0005_index_stamp",
     "m0006_entry_ids",
     "m0007_posts",
-    "m0008_responses",
+    "m0008_saved_searches",
+    "m0009_import_sources",
+    "m0010_responses",
 ]
 
 #: (version, module name, apply, whether it runs with foreign keys off: see db.migrate)

@@ -25,8 +25,9 @@ _MODULES = {
     "mattermost": ("mattermost", "MattermostAdapter"),
     "viva-engage": ("viva_engage", "VivaEngageAdapter"),
     "matrix": ("matrix", "MatrixAdapter"),
+    "ghost": ("ghost", "GhostAdapter"),
 }
-BLOG_KINDS = ("wordpress", "metaweblog", "micropub")  # where a reflection lives in full
+BLOG_KINDS = ("wordpress", "metaweblog", "micropub", "ghost")  # where a reflection lives in full
 
 
 def adapter_class(kind: str) -> type[Adapter]:

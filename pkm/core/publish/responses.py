@@ -3,7 +3,7 @@
 Each kind of target that can be read implements `Adapter.responses(remote)`
 (base.py): comments, replies, likes, boosts and reactions, read-only, never
 changing anything remotely. This module owns what they share: the schedule,
-the backoff, the upsert into the `responses` table (migration 8), the search
+the backoff, the upsert into the `responses` table (migration 10), the search
 documents (`kind:response`, `source:` the target) and the per-target errors
 in plain words.
 

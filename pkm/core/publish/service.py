@@ -116,6 +116,8 @@ class Publishing:
             raise BadInput(f"The {cls.secret_label} is empty. Give it with --secret-stdin.")
         if secret is not None and cls.url_is_secret:
             secret = secret.strip()
+        elif secret is not None:
+            secret = cls.check_secret(secret)
         if cls.url_is_secret:
             if url and secret and url.strip() != secret:
                 raise BadInput(

@@ -42,7 +42,7 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from pkm.core.search.cache import VARIANTS_EXT, _decode
+from pkm.core.search.cache import LANGS_KEY, VARIANTS_EXT, _decode, segment_langs
 from pkm.core.search.perdoc import (
     ColumnBuffer,
     append_fixed,
@@ -62,7 +62,7 @@ from pkm.core.search.postings import (
     term_value,
     write_hashes,
 )
-from pkm.core.search.schema import MAX_WEIGHT, word_index
+from pkm.core.search.schema import MAX_WEIGHT, fold, word_index
 
 #: Docs per segment written by rebuild: bounds a rebuild's memory, since a
 #: segment's postings are held until it is written (``search.py --writer``
@@ -130,6 +130,8 @@ class _BulkWriter(SegmentWriter):
         self._columns: dict[str, ColumnBuffer] = {}
         self._stored: list[bytes] = []  # zlib streams of the buffered docs
         self._pd_start = 0  # first doc not yet given to the per-document writer
+        #: language -> the words of this segment's notes in it (``schema.word_index``)
+        self._lang_words: dict[str, set[str]] = {}
 
     # -- per document ------------------------------------------------------
 
@@ -160,6 +162,12 @@ class _BulkWriter(SegmentWriter):
     def add_document(self, **fields: Any) -> None:
         docnum = self.docnum
         stored: dict[str, Any] = {}
+        langs = fields.get("_langs")
+        if langs:  # a note not in English: its words get that language's stems too
+            for code in langs:
+                ws = self._lang_words.setdefault(code, set())
+                ws.update(fields.get("title") or ())
+                ws.update(fields.get("body") or ())
         for name, value in fields.items():
             if name[0] == "_" or value is None:
                 continue
@@ -247,6 +255,8 @@ class _BulkWriter(SegmentWriter):
         schema = self.schema
         docmap = self.write_per_doc(set(schema.names()), reader)
         self._pd_start = self.docnum
+        for code, ws in segment_langs(reader).items():
+            self._lang_words.setdefault(code, set()).update(ws)
         live = sorted(docmap) if docmap is not None else range(reader.doc_count_all())
         for name in schema.names():
             field = schema[name]
@@ -292,7 +302,7 @@ class _BulkWriter(SegmentWriter):
         derived = self._derive_grams()
         self._write_perdoc()
         self.perdocwriter.close()
-        variants: dict[str, tuple[dict[str, tuple[str, ...]], str]] = {}
+        variants: dict[str, Any] = {}
         for name in sorted(self._inv.keys() | derived.keys()):
             if name in derived:
                 grams = derived.pop(name)
@@ -305,7 +315,9 @@ class _BulkWriter(SegmentWriter):
             weighted = getattr(self.schema[name], "weighted", True)
             self._write_field(name, ((t, *split_postings(inv[t], weighted)) for t in terms))
             if name in ("title", "body"):
-                variants[name] = word_index(terms)
+                variants[name] = word_index(terms, self._lang_words)
+        if self._lang_words:  # for merges, and for the engine to know the languages
+            variants[LANGS_KEY] = {c: sorted(ws) for c, ws in self._lang_words.items()}
         tindex = self.fieldwriter._tindex
         tindex._write_hashes = partial(write_hashes, tindex)  # one write, not one per slot
         self.fieldwriter.close()
@@ -319,7 +331,10 @@ class _BulkWriter(SegmentWriter):
         for name, source in self._derive.items():
             inv = self._inv.get(source, {})
             weighted = getattr(self.schema[source], "weighted", True)
-            words = ((w, docnums(inv[w], weighted)) for w in sorted(inv))
+            order = sorted(inv)
+            if not all(map(str.isascii, order)):  # grams are folded (schema.grams)
+                order.sort(key=fold)
+            words = ((fold(w), docnums(inv[w], weighted)) for w in order)
             grams = derived[name] = gram_postings(words, pause=self._pause)
             self._lens[name] = gram_lengths(grams, self.docnum)
         return derived

@@ -21,11 +21,16 @@ from whoosh.columns import FixedBytesColumn
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 
-from pkm.core.search.schema import word_index
+from pkm.core.search.schema import fold, word_index
 
 #: Beside each segment we write: its stem -> words maps (the name makes it
 #: one of the segment's files: Whoosh deletes it or packs it with the rest).
 VARIANTS_EXT = ".pkmvariants"
+#: The entry of that file holding {language: words of the segment's notes in it}.
+LANGS_KEY = "_langs"
+#: Joins the keys of a part that stands for several stem groups (a query
+#: word's stems in several languages): "\x00k1\x1fk2".
+KEYS_SEP = "\x1f"
 #: Marks a stem in a (field, term) part: all words of the field with that stem.
 STEM = "\x00"
 #: Cached decoded postings (ids + weights, 8 bytes each) at most.
@@ -93,6 +98,24 @@ def _fixed_column(reader: Any, name: str, column: Any, typecode: str) -> array:
     return a
 
 
+def _read_variants(reader: Any, segid: str) -> dict[str, Any]:
+    """The file ``bulk.py`` writes beside a segment, or {} if it cannot be read."""
+    try:  # the segment's storage also looks inside compound segment files
+        with reader.storage().open_file(segid + VARIANTS_EXT) as f:
+            maps = pickle.loads(f.read())
+    except Exception:  # missing or unreadable: scan the lexicon instead
+        return {}
+    return maps if isinstance(maps, dict) else {}
+
+
+def segment_langs(reader: Any) -> dict[str, list[str]]:
+    """{language: words} of a segment's notes not in English (for a merge)."""
+    seg = reader.segment()
+    if seg is None:
+        return {}
+    return _read_variants(reader, seg.segment_id()).get(LANGS_KEY) or {}
+
+
 class SegmentCache:
     """Data of immutable segments kept between searches: decoded postings
     (LRU, bounded), field lengths, days. Search-as-you-type re-reads the same
@@ -104,11 +127,13 @@ class SegmentCache:
         self.size = 0
         self.columns: dict[tuple[str, str], array] = {}
         self.norm_lists: dict[tuple[str, str], tuple[float, list]] = {}
-        self.variant_maps: dict[str, dict[str, tuple[dict[str, tuple[str, ...]], str]]] = {}
+        self.variant_maps: dict[str, dict[str, Any]] = {}
         self.word_lists: dict[tuple[str, str], list[str]] = {}
+        self.folded_lists: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
 
     def clear(self) -> None:
         self.word_lists.clear()
+        self.folded_lists.clear()
         self.postings.clear()
         self.columns.clear()
         self.norm_lists.clear()
@@ -127,26 +152,38 @@ class SegmentCache:
             del self.variant_maps[segid]
         for key in [k for k in self.word_lists if k[0] not in live]:
             del self.word_lists[key]
+        for key in [k for k in self.folded_lists if k[0] not in live]:
+            del self.folded_lists[key]
 
     def _word_index(self, reader: Any, segid: str, field: str) -> tuple[dict, str]:
         """``schema.word_index`` of a title/body field of one segment: from the
         file written beside the segment, else by scanning its lexicon."""
-        maps = self.variant_maps.get(segid)
-        if maps is None:
-            try:  # the segment's storage also looks inside compound segment files
-                with reader.storage().open_file(segid + VARIANTS_EXT) as f:
-                    maps = pickle.loads(f.read())
-            except Exception:  # missing or unreadable: scan the lexicon instead
-                maps = {}
-            self.variant_maps[segid] = maps
+        maps = self._maps(reader, segid)
         found = maps.get(field)
-        if found is None:
+        if found is None:  # lost: English keys only (the languages' words were in it)
             found = maps[field] = word_index(t.decode("utf-8") for t in reader.lexicon(field))
         return found
 
+    def _maps(self, reader: Any, segid: str) -> dict[str, Any]:
+        maps = self.variant_maps.get(segid)
+        if maps is None:
+            maps = self.variant_maps[segid] = _read_variants(reader, segid)
+        return maps
+
+    def langs(self, reader: Any, segid: str) -> frozenset[str]:
+        """The languages (besides English) this segment's notes are stemmed in."""
+        return frozenset(self._maps(reader, segid).get(LANGS_KEY) or ())
+
     def variants(self, reader: Any, segid: str, field: str, stem_: str) -> tuple[str, ...]:
-        """The words of ``field`` in this segment that have this stem."""
-        return self._word_index(reader, segid, field)[0].get(stem_, (stem_,))
+        """The words of ``field`` in this segment that have this key (or one
+        of these keys, joined by KEYS_SEP)."""
+        found = self._word_index(reader, segid, field)[0]
+        if KEYS_SEP not in stem_:
+            return found.get(stem_, (stem_,))
+        words: dict[str, None] = {}
+        for k in stem_.split(KEYS_SEP):
+            words.update(dict.fromkeys(found.get(k, (k,))))
+        return tuple(words)
 
     def words(self, reader: Any, segid: str, field: str) -> list[str]:
         """The words of ``field`` (title/body) in this segment, sorted."""
@@ -155,6 +192,19 @@ class SegmentCache:
         if hit is None:
             joined = self._word_index(reader, segid, field)[1]
             hit = self.word_lists[key] = joined.split("\n") if joined else []
+        return hit
+
+    def folded_words(self, reader: Any, segid: str, field: str) -> tuple[list[str], list[str]]:
+        """The words of ``field`` with accents or other scripts, as (their
+        folded forms sorted, the words in the same order): a prefix is
+        folded, so it is also looked up here (empty for English)."""
+        key = (segid, field)
+        hit = self.folded_lists.get(key)
+        if hit is None:
+            pairs = sorted(
+                (fold(w), w) for w in self.words(reader, segid, field) if not w.isascii()
+            )
+            hit = self.folded_lists[key] = ([f for f, _ in pairs], [w for _, w in pairs])
         return hit
 
     def get(self, reader: Any, segid: str, field: str, term: str) -> tuple[Any, Any]:

@@ -22,13 +22,26 @@ from whoosh.codec.base import Automata
 from whoosh.util.numeric import byte_to_length
 
 from pkm.core.search import query as q
-from pkm.core.search.cache import STEM, SegmentCache
-from pkm.core.search.schema import SEQ_SEP, TITLE_BOOST, seq_bytes, stem
+from pkm.core.search.cache import KEYS_SEP, STEM, SegmentCache
+from pkm.core.search.schema import (
+    SEQ_SEP,
+    TITLE_BOOST,
+    exact_key,
+    lang_key,
+    seq_bytes,
+    stem,
+)
 
 _SEP4 = SEQ_SEP.to_bytes(4, "little")
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults; scores equal Whoosh's BM25F.
 #: Most terms a long prefix or a tag prefix expands to.
 MAX_EXPANSION = 1024
+#: The words of a query word's stem group that are written as it was typed
+#: (accents and all) score this much more, as a share of the word's boost:
+#: ``reunion`` ranks "reunion" above "réunion", ``straße`` "Straße" above
+#: "Strasse" (issue 16). Only where accents are involved, so English
+#: rankings are exactly as before.
+EXACT_BONUS = 0.25
 
 
 def _best(res: dict[int, float], newest: array, limit: int, by_newest: bool) -> list[int]:
@@ -64,6 +77,8 @@ class Run:
             if (seg := r.segment()) is not None  # an empty index has no segment
         ]
         self.n_all = searcher.doc_count_all()
+        #: Languages besides English that the index's notes are stemmed in.
+        self.langs = sorted(frozenset().union(*(cache.langs(r, seg) for r, seg in self.leaves)))
         self.expanded: set[str] = set()
         self._df: dict[tuple[str, str], int] = {}
         self._norms: dict[tuple[int, str], list[float]] = {}
@@ -94,6 +109,38 @@ class Run:
         return nd
 
     # -- leaves --------------------------------------------------------
+
+    def word_term(self, node: q.Word) -> str:
+        """The stem-group term of a query word: its key, and its keys in the
+        index's other languages (``schema.lang_key``) joined by KEYS_SEP."""
+        if not self.langs or not node.word:
+            return STEM + node.stem
+        keys = {node.stem}
+        keys.update(k for c in self.langs if (k := lang_key(c, node.word)))
+        if len(keys) == 1:
+            return STEM + node.stem
+        return STEM + KEYS_SEP.join(sorted(keys))
+
+    def word_parts(self, node: q.Word, i: int) -> list[tuple[str, str, float]]:
+        """(field, term, boost) of a query word in segment ``i``: its stem
+        group, plus EXACT_BONUS for the group's words written as typed."""
+        term = self.word_term(node)
+        fields = [("title", 1.0)] if node.title_only else [("title", TITLE_BOOST), ("body", 1.0)]
+        parts = [(field, term, boost) for field, boost in fields]
+        reader, segid = self.leaves[i]
+        for field, boost in fields:
+            group = self.cache.variants(reader, segid, field, term[1:])
+            if len(group) < 2:
+                continue
+            if KEYS_SEP in term:
+                self.expanded.update(map(stem, group))  # for the highlights
+            if node.word.isascii() and all(map(str.isascii, group)):
+                continue  # no accents involved: plain BM25 over the group
+            exact = exact_key(node.word)
+            same = [w for w in group if exact_key(w) == exact]
+            if same and len(same) < len(group):
+                parts.extend((field, w, boost * EXACT_BONUS) for w in same)
+        return parts
 
     def score(self, i: int, parts: Iterable[tuple[str, str, float]], within: Any = None) -> dict:
         """BM25F: sum over (field, term, boost) of boost * BM25(term in field)."""
@@ -137,6 +184,10 @@ class Run:
                 if dfa is None:
                     lo = bisect_left(words, text)
                     found.update(words[lo : bisect_left(words, text + "\U0010ffff", lo)])
+                    folded, originals = self.cache.folded_words(reader, segid, field)
+                    if folded:  # "reuni" finds "réunion" (prefixes are folded)
+                        lo = bisect_left(folded, text)
+                        found.update(originals[lo : bisect_left(folded, text + "\U0010ffff", lo)])
                 else:
 
                     def lookup(s: str, words: list[str] = words) -> str | None:
@@ -194,8 +245,9 @@ class Run:
     def cost(self, node: q.Node) -> int:
         """Rough size of a node's result, to evaluate small ones first."""
         if isinstance(node, q.Word):
-            title = self.df("title", STEM + node.stem)
-            return title if node.title_only else title + self.df("body", STEM + node.stem)
+            term = self.word_term(node)
+            title = self.df("title", term)
+            return title if node.title_only else title + self.df("body", term)
         if isinstance(node, q.Keyword) and not node.prefix:
             return self.df(node.field, node.value)
         if isinstance(node, q.Prefix) and not q.is_long_prefix(node.text):
@@ -207,10 +259,7 @@ class Run:
 
     def eval(self, node: q.Node, i: int, within: Any = None) -> dict:
         if isinstance(node, q.Word):
-            if node.title_only:
-                return self.score(i, [("title", STEM + node.stem, 1.0)], within)
-            parts = [("title", STEM + node.stem, TITLE_BOOST), ("body", STEM + node.stem, 1.0)]
-            return self.score(i, parts, within)
+            return self.score(i, self.word_parts(node, i), within)
         if isinstance(node, q.Prefix | q.Fuzzy):
             return self.score(i, self.expansions(node), within)
         if isinstance(node, q.Phrase):

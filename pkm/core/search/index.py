@@ -433,6 +433,19 @@ class SearchIndex:
                 return 0
             return int(self._searcher.doc_count())
 
+    def related(
+        self, text: str, exclude: Iterable[str] = (), limit: int = 5, *, indexed: bool = True
+    ) -> list:
+        """Notes and articles most like ``text`` (see related.py), without ``exclude``;
+        ``indexed``: the text is that of a document in the index (an entry being edited)."""
+        from pkm.core.search.related import related
+
+        with self._lock:
+            if limit <= 0 or not self._open():
+                return []
+            run = Run(self._searcher, self._cache, self._common or frozenset())
+            return related(run, text, set(exclude), limit, indexed=indexed)
+
     def search(
         self,
         query: str,

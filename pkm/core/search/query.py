@@ -34,18 +34,32 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pkm.core.errors import QueryError
-from pkm.core.search.schema import PREFIX_MAX, TOKEN_RE, analyze, stem, words
+from pkm.core.search.schema import (
+    PREFIX_MAX,
+    TOKEN_RE,
+    analyze,
+    fold,
+    normalize,
+    stem,
+    tokenize,
+    words,
+)
 
 
 @dataclass(frozen=True)
 class Word:
-    """A stem scored by BM25F over title (boosted) and body, or title only."""
+    """A stem scored by BM25F over title (boosted) and body, or title only.
+
+    ``word`` is the word as typed (normalised): the engine stems it in the
+    index's other languages too, and gives the form typed a bonus. It takes
+    no part in equality: a plan is its stems."""
 
     stem: str
     title_only: bool = False
+    word: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -178,20 +192,21 @@ def _lex(text: str) -> list[tuple[str, str, str]]:
 
 def _words(text: str, title_only: bool = False) -> Node | None:
     """Free text (one token as typed) -> Word, Phrase (several stems) or None."""
-    stems = analyze(text)
+    stems, found = tokenize(text)
     if not stems:
         return None
     if len(stems) == 1:
-        return Word(stems[0], title_only)
+        return Word(stems[0], title_only, found[0])
     return Phrase(tuple(stems), title_only)
 
 
 def _prefix(text: str, title_only: bool = False) -> Node | None:
-    """``foo-ba*``: earlier words must appear, the last one is a prefix."""
-    toks = TOKEN_RE.findall(text.lower())
+    """``foo-ba*``: earlier words must appear, the last one is a prefix
+    (folded: ``reu`` and ``réu`` both find "réunion")."""
+    toks = TOKEN_RE.findall(normalize(text))
     if not toks:
         return None
-    last = Prefix(toks[-1], title_only)
+    last = Prefix(fold(toks[-1]), title_only)
     rest = [_words(t, title_only) for t in toks[:-1]]
     return _and([n for n in rest if n is not None] + [last])
 
@@ -208,7 +223,7 @@ def _term(text: str, title_only: bool = False, as_prefix: bool = False) -> Node 
             return Fuzzy(found[0], dist, title_only)
         return _words(m[1], title_only)
     node = _words(text, title_only)
-    toks = TOKEN_RE.findall(text.lower()) if as_prefix else []
+    toks = TOKEN_RE.findall(normalize(text)) if as_prefix else []
     if toks and len(toks[-1]) >= 2:  # "c", "x.", "a-": no one-letter prefix
         pre = _prefix(text, title_only)
         return pre if node is None else _or([node, pre])
@@ -411,8 +426,9 @@ def single_letter(text: str) -> str | None:
 
 
 def letter_titles(letter: str) -> Node:
-    """The query behind :func:`single_letter`: titles with a word starting so."""
-    return Prefix(letter, title_only=True)
+    """The query behind :func:`single_letter`: titles with a word starting so
+    (folded, as the prefix grams are: "é" lists "Équipe" and "Ecole")."""
+    return Prefix(fold(normalize(letter)), title_only=True)
 
 
 def highlight_terms(node: Node | None) -> tuple[set[str], set[str], list[tuple[str, ...]]]:

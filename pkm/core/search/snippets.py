@@ -6,16 +6,24 @@ body that costs milliseconds per hit. Here one regex pass over the text, the
 same cached stemmer as the index (so "running" lights up for a search on
 "runs"), looking only at tokens that start like a query term, and a sliding
 window over the match offsets: well under 0.1 ms per 2 KB hit.
+
+Text with non-ASCII characters is matched the way the index analysed it
+(``schema.raw_tokens``: NFKC, lowercase, CJK bigrams), every token keyed
+with ``schema.stem`` (accents folded), on a normalised copy whose offsets
+map back to the original: "réunion" lights up for ``reunion``, the whole
+of "Re\u0301union" (stored decomposed) or of "ﬁnance" is in bold, and
+overlapping bigrams become one bold run.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 
-from pkm.core.search.schema import TOKEN_RE, stem
+from pkm.core.search.schema import TOKEN_RE, fold, normalize, stem, token_spans
 
 _SPACES = re.compile(r"\s+")
 ELLIPSIS = "…"
@@ -57,6 +65,62 @@ def _phrase_end(text: str, pos: int, rest: Sequence[str]) -> int:
     return end
 
 
+def _normalized(text: str) -> tuple[str, list[int] | None]:
+    """(``schema.normalize(text)``, for each of its characters the offset of
+    the original character it came from plus one for the end, or None when
+    the offsets are the same)."""
+    low = normalize(text)
+    if len(low) == len(text) and unicodedata.is_normalized("NFKC", text):
+        return low, None
+    out: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(text)
+    while i < n:  # a character with the marks (or Hangul jamo) that follow it
+        j = i + 1
+        while j < n and (unicodedata.combining(text[j]) or "\u1160" <= text[j] <= "\u11ff"):
+            j += 1
+        part = normalize(text[i:j])
+        out.append(part)
+        offsets.extend([i] * len(part))
+        i = j
+    offsets.append(n)
+    return "".join(out), offsets
+
+
+def _matches_unicode(
+    text: str,
+    stems: Collection[str],
+    prefixes: Collection[str],
+    phrases: Sequence[Sequence[str]],
+) -> list[tuple[int, int, str]]:
+    """:func:`_matches` for text with non-ASCII characters: every token
+    looked at, on the normalised text, spans mapped back and merged."""
+    norm, offsets = _normalized(text)
+    toks = [t for t in token_spans(norm) if t[3]]
+    pres = tuple(prefixes)
+    found: list[tuple[int, int, str]] = []
+    for s, e, tok, key in toks:
+        if key in stems or (pres and fold(tok).startswith(pres)):
+            found.append((s, e, key))
+    keys = [t[3] for t in toks]
+    for p in phrases:
+        n = len(p)
+        for i in range(len(keys) - n + 1):
+            if keys[i] == p[0] and keys[i : i + n] == list(p):
+                found.append((toks[i][0], toks[i + n - 1][1], " ".join(p)))
+    found.sort(key=lambda t: (t[0], -t[1]))
+    merged: list[tuple[int, int, str]] = []
+    for t in found:  # overlapping bigrams and phrases: one run
+        if merged and t[0] < merged[-1][1]:
+            if t[1] > merged[-1][1]:
+                merged[-1] = (merged[-1][0], t[1], merged[-1][2])
+            continue
+        merged.append(t)
+    if offsets is None:
+        return merged
+    return [(offsets[s], offsets[e], t) for s, e, t in merged]
+
+
 def _matches(
     text: str,
     stems: Collection[str],
@@ -69,6 +133,8 @@ def _matches(
     phrases are checked forward from their first word.
     """
     phrases = [p for p in phrases if p]
+    if not text.isascii():
+        return _matches_unicode(text, stems, prefixes, phrases)
     heads = {_head(x) for x in stems} | set(prefixes) | {_head(p[0]) for p in phrases}
     heads.discard("")
     if not heads:

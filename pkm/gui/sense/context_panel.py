@@ -6,16 +6,27 @@ what was written on this date in earlier years ("On this day").
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QListWidgetItem, QVBoxLayout, QWidget
 
 from pkm.core.journal import Entry
 from pkm.gui.operations import EntryContext
-from pkm.gui.widgets import EntryList, Hint, entry_subtitle, heading
+from pkm.gui.widgets import (
+    KIND_LABELS,
+    SUBTITLE,
+    EntryList,
+    Hint,
+    entry_subtitle,
+    heading,
+    plain_tip,
+)
+
+KEY = Qt.ItemDataRole.UserRole + 5  # a related document's index key ("entry:3", "item:9")
 
 
 class ContextPanel(QWidget):
     entry_activated = Signal(int)
+    item_activated = Signal(int)  # an article (Seek)
     search_requested = Signal(str)
     #: The entry whose context is shown (None: no entry); sections added by other
     #: stages (Share's Responses, through hooks.context_panel) follow it.
@@ -30,6 +41,15 @@ class ContextPanel(QWidget):
         self.tags = Hint()
         self.tags.linkActivated.connect(lambda link: self.search_requested.emit(link))
         lay.addWidget(self.tags)
+        lay.addWidget(heading("Related"))
+        self.related = EntryList(
+            "Nothing related yet. As you write, the notes and articles that share its "
+            "telling words appear here."
+        )
+        self.related.setObjectName("related")
+        self.related.itemClicked.connect(self._related_clicked)
+        self.related.itemActivated.connect(self._related_clicked)
+        lay.addWidget(self.related, 1)
         lay.addWidget(heading("Linked from"))
         self.backlinks = EntryList(
             "No other entry links here yet. Type [[ and this entry's title in another entry "
@@ -44,6 +64,7 @@ class ContextPanel(QWidget):
             "(Share this…) to make a post of it."
         )
         self.shared.setObjectName("sharedAs")
+        self.shared.setMaximumHeight(96)  # a few posts; the hint fits in three lines
         self.shared.entry_activated.connect(self.entry_activated)
         lay.addWidget(self.shared)
         self._sections = lay.count()  # where add_section() puts what other stages add
@@ -75,6 +96,27 @@ class ContextPanel(QWidget):
         else:
             self.shared_heading.setText("Shared as")
             self.shared.set_entries(list(ctx.posts), lambda e: entry_subtitle(e, with_day=True))
+
+    def show_related(self, related: list) -> None:
+        """``related``: pkm.core.search.related.Related, best first, with the words shared."""
+        self.related.clear()
+        for r in related:
+            item = QListWidgetItem(r.title or "Untitled")
+            prefix = r.key.partition(":")[0]
+            label = KIND_LABELS.get(r.kinds[-1] if r.kinds else prefix, "")
+            item.setData(SUBTITLE, f"{label} · shares: {', '.join(r.shares)}")
+            item.setData(KEY, r.key)
+            item.setToolTip(plain_tip(f"{r.title}\nShares: {', '.join(r.shares)}"))
+            self.related.addItem(item)
+        self.related.viewport().update()
+
+    def related_keys(self) -> list[str]:
+        return [self.related.item(i).data(KEY) for i in range(self.related.count())]
+
+    def _related_clicked(self, item: QListWidgetItem) -> None:
+        prefix, _, num = str(item.data(KEY)).partition(":")
+        if num.isdigit():
+            (self.entry_activated if prefix == "entry" else self.item_activated).emit(int(num))
 
     def show_on_this_day(self, entries: list[Entry]) -> None:
         self.on_this_day.set_entries(entries, lambda e: entry_subtitle(e, with_day=True))

@@ -104,7 +104,7 @@ class DayPanel(QWidget):
         self.streak.setObjectName("streak")
         lay.addWidget(self.streak)
 
-        buttons = QHBoxLayout()
+        self.buttons = buttons = QHBoxLayout()  # the stage adds its Import… button here
         self.today_button = QPushButton("Today")
         self.today_button.setToolTip("Open today's entry (Ctrl+T)")
         self.today_button.clicked.connect(self.today_requested)

@@ -122,7 +122,7 @@ class EditorPane(QWidget):
         self.text = MarkdownEdit()
         self.text.textChanged.connect(self._touched)
         self.text.wants_titles.connect(self._complete_titles)
-        self.preview = Preview()
+        self.preview = Preview(media_home=self.ctx.ws.home)
         self.preview.link_clicked.connect(self.follow_link)
         self.split.addWidget(self.text)
         self.split.addWidget(self.preview)
@@ -384,6 +384,18 @@ class EditorPane(QWidget):
     def _render_preview(self) -> None:
         if self.entry is not None and self.toolbar.preview_action.isChecked():
             self.ops.render(self.text.toPlainText(), self.preview.show_html, owner=self)
+
+    def set_zoom(self, steps: int) -> None:
+        """The writing's size: 10 % a step (View › Zoom), for the text and its preview."""
+        factor = 1 + 0.1 * steps
+        if not hasattr(self, "_base_sizes"):
+            self._base_sizes = (self.text.font().pointSizeF(), self.preview.font().pointSizeF())
+        for widget, base in zip((self.text, self.preview), self._base_sizes, strict=True):
+            f = widget.font()
+            f.setPointSizeF(base * factor)
+            widget.setFont(f)
+        self.zoom_steps = steps
+        self._render_preview()
 
     def set_preview_visible(self, visible: bool) -> None:
         self.preview.setVisible(visible)

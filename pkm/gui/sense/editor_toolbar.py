@@ -56,6 +56,7 @@ class EditorToolbar(QToolBar):
         self.setMovable(False)
         self.setFloatable(False)
 
+        self._share_end: QAction | None = None  # the separator after the share widgets
         self.preview_action = self.addAction("Preview")
         self.preview_action.setCheckable(True)
         self.preview_action.setChecked(True)
@@ -93,8 +94,12 @@ class EditorToolbar(QToolBar):
         self.trash_action.setToolTip("Move this entry to the trash (you can undo)")
 
     def add_share_widget(self, widget: QWidget) -> None:
-        """Where the Share stage puts its Publish button: with Export and Copy, far from the trash."""
-        self.insertWidget(self._spacer_action, widget)
+        """Where the Share stage puts Share this… and Publish: first, so a narrow window
+        folds Preview, History and Export into the toolbar's » before them (the reason to
+        write is to share), and far from Move to trash."""
+        if self._share_end is None:
+            self._share_end = self.insertSeparator(self.preview_action)
+        self.insertWidget(self._share_end, widget)
 
     # ---- actions ------------------------------------------------------------------
 

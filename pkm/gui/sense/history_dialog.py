@@ -61,7 +61,7 @@ class HistoryDialog(QDialog):
         split = QSplitter()
         self.list = QListWidget()
         self.list.currentRowChanged.connect(self._show)
-        self.preview = Preview()
+        self.preview = Preview(media_home=ctx.ws.home)
         self.preview.setPlaceholderText("Loading the versions…")
         split.addWidget(self.list)
         split.addWidget(self.preview)

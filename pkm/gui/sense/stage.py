@@ -19,9 +19,13 @@ from pkm.gui.operations import DaySummary, EntryContext
 from pkm.gui.sense.context_panel import ContextPanel
 from pkm.gui.sense.day_panel import DayPanel
 from pkm.gui.sense.editor import EditorPane
+from pkm.gui.sense.importer import ImportButton
+from pkm.gui.sense.saved_searches import SavedSearchesPanel
 from pkm.gui.stage import GuiContext, Stage
 
 REFRESH_DELAY_MS = 300
+RELATED_DELAY_MS = 1500  # after typing pauses
+RELATED_SHOWN = 5
 
 
 class SenseStage(Stage):
@@ -41,6 +45,13 @@ class SenseStage(Stage):
         self._refresh_wanted: set[str] = set()
 
         self.day_panel = DayPanel(self.ops)
+        self.import_button = ImportButton(ctx)
+        self.day_panel.buttons.addWidget(self.import_button)
+        self.saved_searches = SavedSearchesPanel(
+            self.ops, lambda: getattr(getattr(ctx.window, "search", None), "text", str)()
+        )
+        self.saved_searches.search_requested.connect(ctx.window.search_for)
+        self.day_panel.layout().addWidget(self.saved_searches)
         self.editor = EditorPane(ctx)
         self.context = ContextPanel()
         ctx.hooks.context_panel.run(self.context)
@@ -60,6 +71,12 @@ class SenseStage(Stage):
         self.day_panel.new_note_requested.connect(self.new_note)
         self.day_panel.summary_loaded.connect(self._show_on_this_day)
         self.context.entry_activated.connect(self.open_entry)
+        self.context.item_activated.connect(ctx.window.open_item.emit)
+        # Related notes follow the text as it is written (a pause in typing), not each key.
+        self._related_timer = QTimer(self, singleShot=True, interval=RELATED_DELAY_MS)
+        self._related_timer.timeout.connect(self.refresh_related)
+        self.editor.text.textChanged.connect(self._related_timer.start)
+        self.ops.index_state.connect(lambda state: self._related_timer.start())
         self.context.search_requested.connect(ctx.window.search_for)
         self.editor.entry_shown.connect(self._entry_shown)
         self.editor.entry_closed.connect(lambda: self.context.show_context(None))
@@ -117,9 +134,30 @@ class SenseStage(Stage):
         self.day_panel.select_day(dt.date.fromisoformat(entry.day))
         self.day_panel.select_entry(entry.id)
         self.ops.entry_context(entry.id, self._show_context, owner=self)
+        self.refresh_related()
         if not self._first_shown:
             self._first_shown = True
             self.first_entry_shown.emit()
+
+    def refresh_related(self) -> None:
+        """The notes and articles most like the open entry's text as it is on screen."""
+        entry = self.editor.entry
+        if entry is None:
+            self.context.show_related([])
+            return
+        key = f"entry:{entry.id}"
+        text = f"{self.editor.title_edit.text()}\n{self.editor.text.toPlainText()}"
+        search = self.ctx.ws.search
+
+        def fn() -> tuple[int, list]:
+            return entry.id, search.related(key, limit=RELATED_SHOWN, text=text)
+
+        self.ops.read("related", fn, self._show_related, owner=self)
+
+    def _show_related(self, result: tuple[int, list]) -> None:
+        entry_id, related = result
+        if entry_id == self.editor.entry_id:
+            self.context.show_related(related)
 
     def _show_context(self, ctx: EntryContext) -> None:
         if ctx.entry_id == self.editor.entry_id:

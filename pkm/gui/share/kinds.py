@@ -55,6 +55,17 @@ KINDS: tuple[KindInfo, ...] = (
         badge="W",
     ),
     KindInfo(
+        "ghost",
+        "Ghost",
+        "Creates a post on your Ghost site; publishing again updates it. Drafts supported.",
+        url_label="Site address",
+        url_placeholder="https://blog.example.com",
+        secret_label="Admin API key",
+        secret_placeholder="Ghost Admin → Settings → Integrations → Add custom integration",
+        drafts=True,
+        badge="G",
+    ),
+    KindInfo(
         "micropub",
         "Micropub",
         "Posts to an IndieWeb site (Micro.blog and many personal sites); updates in place.",

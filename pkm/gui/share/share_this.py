@@ -28,11 +28,12 @@ class ShareThis:
     def __init__(self, share: ShareController, editor: QWidget) -> None:
         self.share = share
         self.editor = editor
-        self.action = QAction("Share this…", editor)
+        self.action = QAction(editor)
         self.action.setObjectName("shareThis")
         self.action.setShortcut(QKeySequence(SHORTCUT))
         self.action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.action.setToolTip(TIP.format(key=SHORTCUT))
+        self._label("Share this…")
         self.action.triggered.connect(self.trigger)
         self.action.setEnabled(False)
         editor.addAction(self.action)
@@ -50,11 +51,17 @@ class ShareThis:
     def _entry_shown(self, entry: Entry) -> None:
         self.action.setEnabled(True)
         if entry.kind == "post":
-            self.action.setText("Open post window…")
+            self._label("Open post window…")
             self.action.setToolTip(f"Preview this post per target and publish it ({SHORTCUT})")
         else:
-            self.action.setText("Share this…")
+            self._label("Share this…")
             self.action.setToolTip(TIP.format(key=SHORTCUT))
+
+    def _label(self, text: str) -> None:
+        """Menus and the toolbar both show the "…" (a tool button drops it from a plain
+        action text, and the "…" says a window opens first, nothing is sent yet)."""
+        self.action.setText(text)
+        self.action.setIconText(text)
 
     def trigger(self) -> None:
         entry: Entry | None = getattr(self.editor, "entry", None)

@@ -74,6 +74,7 @@ class TargetForm(QWidget):
         """A fresh set of boxes for ``kind`` (filled from ``existing`` when editing)."""
         self.kind, self.existing = kind, existing
         if self._inner is not None:
+            self._inner.hide()  # now: deleteLater alone left both forms on screen until idle
             self._inner.deleteLater()
         self._inner = inner = QWidget(self)
         form = QFormLayout(inner)

@@ -10,7 +10,7 @@ failure (429 with Retry-After, 5xx) and the last error in plain words.
 
 import sqlite3
 
-VERSION = 8
+VERSION = 10
 
 STATEMENTS = [
     """CREATE TABLE responses (
