@@ -25,8 +25,37 @@ SHARED_SHOWN = 3  # "shares: a, b, c"
 #: Words that say nothing about what a note is about. A large index drops them as common
 #: terms anyway; this keeps a young journal's (a few dozen notes) connections meaningful.
 WEAK = frozenset(
-    "one two three also want wants wanted like get got make made new use used need needs "
-    "way thing things just really much many good time today week still".split()
+    [
+        "one",
+        "two",
+        "three",
+        "also",
+        "want",
+        "wants",
+        "wanted",
+        "like",
+        "get",
+        "got",
+        "make",
+        "made",
+        "new",
+        "use",
+        "used",
+        "need",
+        "needs",
+        "way",
+        "thing",
+        "things",
+        "just",
+        "really",
+        "much",
+        "many",
+        "good",
+        "time",
+        "today",
+        "week",
+        "still",
+    ]
 )
 
 
