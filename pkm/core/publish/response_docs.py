@@ -78,3 +78,11 @@ class ResponseDocs:
             for marks, part in in_chunks(ids)
             for r in self._store.query(f"SELECT id, text FROM responses WHERE id IN {marks}", part)
         }
+
+
+def unseen_count(store: Store) -> int:
+    """Responses the user has not looked at yet (the count on Share in the sidebar).
+
+    Here, not only in responses.py, so the window can count at start-up without importing
+    the publishing adapters and the network stack on the reader while the window starts."""
+    return int(store.scalar("SELECT COUNT(*) FROM responses WHERE seen = 0"))

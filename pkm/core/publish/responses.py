@@ -59,6 +59,7 @@ from pkm.core.publish.base import (
 from pkm.core.publish.log import Publication
 from pkm.core.publish.registry import adapter_class
 from pkm.core.publish.registry import scrub as _scrub
+from pkm.core.publish.response_docs import unseen_count
 
 if TYPE_CHECKING:
     from pkm.core.journal import Entry, Journal
@@ -365,7 +366,7 @@ class Responses:
 
     def unseen(self) -> int:
         """How many arrived since the user last looked (the count on Share in the sidebar)."""
-        return int(self._store.scalar("SELECT COUNT(*) FROM responses WHERE seen = 0"))
+        return unseen_count(self._store)
 
     def mark_seen(self, entry_id: int | None = None) -> int:
         def write(conn: sqlite3.Connection) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from pkm.core.changes import Change
+from pkm.core.publish.response_docs import unseen_count
 from pkm.core.publish.responses import CheckResult
 from pkm.gui.stage import GuiContext
 
@@ -65,9 +66,9 @@ class ResponsesWatch(QObject):
         self._running = False
 
     def count(self) -> None:
-        ws = self.ctx.ws
+        store = self.ctx.ws.store
         self.ctx.ops.read(
-            "responses-unseen", lambda: ws.responses.unseen(), self._counted, owner=self
+            "responses-unseen", lambda: unseen_count(store), self._counted, owner=self
         )
 
     def _counted(self, n: int) -> None:
