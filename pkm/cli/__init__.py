@@ -48,6 +48,7 @@ def _register() -> None:
         journal_cmds,
         posts_cmds,
         publish_cmds,
+        responses_cmds,
         saved_cmds,
         search_cmds,
         transfer_cmds,
@@ -72,6 +73,7 @@ def _register() -> None:
         transfer_cmds.import_,
         transfer_cmds.backup,
         transfer_cmds.restore,
+        responses_cmds.responses,
     ):
         cli.add_command(command)
 

@@ -192,6 +192,7 @@ def _target_line(i: TargetInfo) -> str:
         + (f" ({c.user})" if c.user else "")
         + (f"  {opts}" if opts else "")
         + secret
+        + (f"\n{'':<16} {i.responses_note}" if i.responses_note else "")
     )
 
 

@@ -20,6 +20,7 @@ from pkm.core.indexing import SearchService
 from pkm.core.journal import Journal
 from pkm.core.journal.search_docs import EntryDocs
 from pkm.core.paths import ensure_home, resolve_home
+from pkm.core.publish.response_docs import ResponseDocs
 from pkm.core.settings import Settings
 
 log = logging.getLogger("pkm")
@@ -35,6 +36,7 @@ class Workspace:
         self.search = SearchService(self.store, self.home / "index")
         self.search.add_source(EntryDocs(self.store))
         self.search.add_source(ItemDocs(self.store))
+        self.search.add_source(ResponseDocs(self.store))
         self.journal = Journal(self.store, self.clock, on_change=self._changed)
 
     @classmethod
@@ -93,6 +95,20 @@ class Workspace:
 
         return Publishing(
             self.store, self.clock, journal=self.journal, secrets=lambda: self.secrets
+        )
+
+    @cached_property
+    def responses(self):  # -> Responses; imported lazily like publishing
+        """Hearing back: responses to what was published (pkm.core.publish.responses)."""
+        from pkm.core.publish.responses import Responses
+
+        return Responses(
+            self.store,
+            self.clock,
+            publishing=self.publishing,
+            settings=self.settings,
+            journal=self.journal,
+            on_change=self._changed,
         )
 
     @cached_property

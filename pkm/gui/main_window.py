@@ -190,6 +190,14 @@ class MainWindow(QMainWindow):
     def stage_button(self, key: str) -> QToolButton:
         return self.sidebar.findChild(QToolButton, f"stage-{key}")
 
+    def set_stage_badge(self, key: str, count: int, tip: str = "") -> None:
+        """A count beside a stage's name in the sidebar ("Share 3"): something new is there."""
+        stage, button = self.stages.get(key), self.stage_button(key)
+        if stage is None or button is None:
+            return
+        button.setText(f"{stage.title} {count}" if count else stage.title)
+        button.setToolTip(f"{stage.tooltip}\n{tip}" if count and tip else stage.tooltip)
+
     def show_stage(self, key: str) -> None:
         stage = self.stages.get(key)
         if stage is None:
@@ -251,6 +259,15 @@ class MainWindow(QMainWindow):
                 self.open_item.emit(num)
             else:
                 self.status.show_message("Articles open in Seek, which arrives in the next update.")
+        elif prefix == "response":  # a reply heard back: open the post it answers
+            ws = self.ws
+            self.ops.read(
+                "open-response",
+                lambda: ws.responses.get(num).entry_id,
+                self.open_entry.emit,
+                owner=self,
+                on_error=self.status.show_exception,
+            )
 
     def show_settings(self) -> None:
         SettingsDialog(self.ctx, self).open()

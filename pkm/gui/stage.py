@@ -39,6 +39,8 @@ class Window(Protocol):
 
     def search_for(self, query: str) -> None: ...
 
+    def set_stage_badge(self, key: str, count: int, tip: str = "") -> None: ...
+
 
 class Hook(Generic[S]):
     """A named extension point one part offers and others add to (Anki's gui_hooks).
@@ -69,6 +71,8 @@ class Hooks:
 
     #: Sense's editor, once its toolbar exists: Share adds its Publish button.
     editor_toolbar: Hook[Any] = field(default_factory=Hook)
+    #: Sense's right column (ContextPanel): Share adds the post's Responses there.
+    context_panel: Hook[Any] = field(default_factory=Hook)
 
 
 @dataclass(frozen=True)

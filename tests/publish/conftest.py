@@ -15,6 +15,7 @@ import pytest
 
 from tests.cli_helpers import run_cli
 from tests.publish import doubles
+from tests.publish.dovecot import dovecot_fixture
 from tests.publish.synapse import synapse_fixture
 
 WP_ENV = Path(os.environ.get("PKM_WP_ENV", "/tmp/pkm-wordpress.env"))
@@ -258,3 +259,8 @@ def wordpress() -> dict[str, str]:
 # ---- the real Synapse (.ci/synapse-setup) ---------------------------------------------------------
 
 synapse = synapse_fixture  # session-scoped: one server for all the Matrix tests
+
+
+# ---- the real Dovecot (.ci/dovecot-setup) -----------------------------------------------------------
+
+dovecot = dovecot_fixture  # session-scoped: one IMAP server for the email replies

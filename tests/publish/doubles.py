@@ -192,11 +192,26 @@ class Proxy(ProtocolServer):
 
 
 class Mastodon(ProtocolServer):
-    """POST/PUT /api/v1/statuses, Idempotency-Key, /api/v2/instance limits, 401/404/422."""
+    """POST/PUT /api/v1/statuses, Idempotency-Key, /api/v2/instance limits, 401/404/422.
+
+    Hearing back, as https://docs.joinmastodon.org/methods/statuses/ documents them:
+
+    - ``GET /api/v1/statuses/:id/context``: ``{"ancestors": [Status], "descendants":
+      [Status]}``; descendants are the replies in the thread, each with ``account``,
+      ``content`` (HTML), ``created_at`` (ISO 8601, ``Z``), ``url``, ``in_reply_to_id``.
+    - ``GET /api/v1/statuses/:id/favourited_by`` and ``…/reblogged_by``: ``[Account]``
+      (``id``, ``username``, ``acct``, ``display_name``, ``url``), at most ``limit``
+      (default 40, max 80) per page, the next page in ``Link: <…>; rel="next"``
+      (``max_id``). No time is given for a favourite or a boost.
+    - 404 ``{"error": "Record not found"}`` for a deleted status.
+    """
 
     def __init__(self, token: str = "mastodon-token-123", limit: int = 500) -> None:
         self.token, self.limit = token, limit
         self.statuses: dict[str, dict[str, Any]] = {}
+        self.replies: dict[str, list[dict[str, Any]]] = {}
+        self.favourites: dict[str, list[dict[str, Any]]] = {}
+        self.reblogs: dict[str, list[dict[str, Any]]] = {}
         self.keys: dict[str, str] = {}
         self.next_id = 100
         super().__init__()
@@ -221,6 +236,9 @@ class Mastodon(ProtocolServer):
             return Reply(200, {"id": "1", "acct": "anna", "username": "anna"})
         if req.path == "/api/v1/accounts/1/statuses":
             return Reply(200, sorted(self.statuses.values(), key=lambda s: -int(s["id"])))
+        m = re.fullmatch(r"/api/v1/statuses/(\d+)/(context|favourited_by|reblogged_by)", req.path)
+        if m and req.method == "GET":
+            return self._hear_back(req, m.group(1), m.group(2))
         if req.path == "/api/v1/statuses" and req.method == "POST":
             key = req.headers.get("Idempotency-Key", "")
             if key and key in self.keys and self.keys[key] in self.statuses:
@@ -256,6 +274,38 @@ class Mastodon(ProtocolServer):
             )
             return Reply(200, self.statuses[sid])
         return Reply(404, {"error": "Not found"})
+
+    @staticmethod
+    def account(acct: str, name: str = "", aid: str = "") -> dict[str, Any]:
+        aid = aid or str(abs(hash(acct)) % 10**9)
+        return {"id": aid, "username": acct.split("@")[0], "acct": acct,
+                "display_name": name, "url": f"https://social.example/@{acct}"}  # fmt: skip
+
+    def reply(self, sid: str, account: dict[str, Any], text: str, at: str) -> dict[str, Any]:
+        """Someone answers status `sid` (as a reply in its thread)."""
+        with self.lock:
+            self.next_id += 1
+            rid = str(self.next_id)
+            status = {"id": rid, "created_at": at, "in_reply_to_id": sid, "account": account,
+                      "content": f"<p>{text}</p>", "url": f"{self.url}/@{account['acct']}/{rid}",
+                      "visibility": "public"}  # fmt: skip
+            self.replies.setdefault(sid, []).append(status)
+            return status
+
+    def _hear_back(self, req: Recorded, sid: str, what: str) -> Reply:
+        if sid not in self.statuses:
+            return Reply(404, {"error": "Record not found"})
+        if what == "context":
+            return Reply(200, {"ancestors": [], "descendants": self.replies.get(sid, [])})
+        accounts = (self.favourites if what == "favourited_by" else self.reblogs).get(sid, [])
+        limit = min(int(req.query.get("limit", ["40"])[0]), 80)
+        start = int(req.query.get("max_id", ["0"])[0])
+        page = accounts[start : start + limit]
+        headers = {}
+        if start + limit < len(accounts):
+            headers["Link"] = (f'<{self.url}{req.path}?limit={limit}&max_id={start + limit}>; '
+                               f'rel="next", <{self.url}{req.path}?since_id=0>; rel="prev"')  # fmt: skip
+        return Reply(200, page, headers)
 
 
 # ---- Micropub ---------------------------------------------------------------------------
@@ -436,7 +486,17 @@ class Webhooks(ProtocolServer):
 
 
 class VivaEngage(ProtocolServer):
-    """/api/v1/messages.json (form fields), users/current.json, groups/{id}.json; 201 / 401 / 403."""
+    """/api/v1/messages.json (form fields), users/current.json, groups/{id}.json; 201 / 401 / 403.
+
+    Hearing back, as https://learn.microsoft.com/en-us/rest/api/yammer/messagesin_threadthreadidjson
+    documents it: ``GET /api/v1/messages/in_thread/{thread_id}.json`` answers
+    ``{"messages": [...], "references": [...], "meta": {"older_available": bool}}``,
+    newest first, 20 a page, older ones with ``?older_than=MESSAGE_ID``. A message has
+    ``id``, ``sender_id``, ``created_at`` ("2026/12/01 09:30:00 +0000"), ``thread_id``,
+    ``replied_to_id``, ``body.plain``, ``web_url`` and ``liked_by`` ``{"count", "names":
+    [{"full_name", "user_id", "permalink"}]}``; ``references`` holds each sender as
+    ``{"type": "user", "id", "full_name"}``. 404 for a thread that does not exist.
+    """
 
     def __init__(self, token: str = "yammer-token-789", group: str = "4242") -> None:
         self.token, self.group = token, group
@@ -450,6 +510,9 @@ class VivaEngage(ProtocolServer):
             )
         if req.path == "/api/v1/users/current.json":
             return Reply(200, {"id": 7, "full_name": "Anna Example"})
+        m = re.fullmatch(r"/api/v1/messages/in_thread/(\d+)\.json", req.path)
+        if m and req.method == "GET":
+            return self._thread(req, int(m.group(1)))
         if req.path == f"/api/v1/groups/{self.group}.json":
             return Reply(200, {"id": int(self.group), "full_name": "Leadership team"})
         if req.path.startswith("/api/v1/groups/"):
@@ -470,6 +533,9 @@ class VivaEngage(ProtocolServer):
                 thread = mid
             msg = {
                 "id": mid,
+                "sender_id": 7,
+                "created_at": "2026/12/01 09:00:00 +0000",
+                "liked_by": {"count": 0, "names": []},
                 "thread_id": thread,
                 "body": {"plain": form["body"]},
                 "web_url": f"{self.url}/threads/{thread}#{mid}",
@@ -478,3 +544,83 @@ class VivaEngage(ProtocolServer):
             self.messages.append(msg)
             return Reply(201, {"messages": [msg], "meta": {}})
         return Reply(404, {"response": {"message": "Not found"}})
+
+    users = {7: "Anna Example"}
+
+    def reply_as(self, thread: int, user_id: int, name: str, text: str, at: str) -> dict[str, Any]:
+        """Someone else answers in the thread (`at` as Yammer writes it)."""
+        with self.lock:
+            self.users[user_id] = name
+            mid = 9000 + len(self.messages) + 1
+            msg = {"id": mid, "sender_id": user_id, "created_at": at, "thread_id": thread,
+                   "replied_to_id": thread, "body": {"plain": text},
+                   "web_url": f"{self.url}/threads/{thread}#{mid}",
+                   "liked_by": {"count": 0, "names": []}}  # fmt: skip
+            self.messages.append(msg)
+            return msg
+
+    def like(self, message_id: int, user_id: int, name: str) -> None:
+        with self.lock:
+            msg = next(m for m in self.messages if m["id"] == message_id)
+            msg["liked_by"]["names"].append(
+                {"full_name": name, "user_id": user_id, "permalink": f"{self.url}/users/{user_id}"}
+            )
+            msg["liked_by"]["count"] = len(msg["liked_by"]["names"])
+
+    def _thread(self, req: Recorded, thread: int) -> Reply:
+        msgs = sorted(
+            (m for m in self.messages if m["thread_id"] == thread), key=lambda m: -m["id"]
+        )
+        if not msgs:
+            return Reply(404, {"response": {"message": "Not found", "stat": "fail"}})
+        older = req.query.get("older_than")
+        if older:
+            msgs = [m for m in msgs if m["id"] < int(older[0])]
+        page = msgs[:20]
+        refs = [{"type": "user", "id": m["sender_id"], "full_name": self.users.get(m["sender_id"], "")}
+                for m in page]  # fmt: skip
+        return Reply(200, {"messages": page, "references": refs,
+                           "meta": {"older_available": len(msgs) > 20}})  # fmt: skip
+
+
+# ---- webmention.io (Webmentions received for a Micropub site) -----------------------------------
+
+
+class WebmentionIO(ProtocolServer):
+    """webmention.io's public API, as its README documents it (github.com/aaronpk/webmention.io).
+
+    ``GET /api/mentions.jf2?target=URL[&per-page=N&page=P]`` answers a JF2 feed,
+    ``{"type": "feed", "name": "Webmentions", "children": [...]}``, newest first, pages
+    counted from 0. Each child is ``{"type": "entry", "author": {"type": "card", "name",
+    "url", "photo"}, "url", "published" (or null), "wm-received", "wm-id", "wm-source",
+    "wm-target", "wm-property": "in-reply-to"|"like-of"|"repost-of"|"mention-of"|
+    "bookmark-of", "content": {"html", "text"}}`` (content only where the source has it).
+    No token is needed to read the mentions of a target.
+    """
+
+    def __init__(self) -> None:
+        self.mentions: list[dict[str, Any]] = []
+        super().__init__()
+
+    def mention(self, target: str, prop: str, name: str, text: str = "", at: str = "") -> None:
+        with self.lock:
+            wid = 1000 + len(self.mentions)
+            m: dict[str, Any] = {
+                "type": "entry", "author": {"type": "card", "name": name, "url": "", "photo": ""},
+                "url": f"https://{name.split()[0].lower()}.example/{wid}", "published": at or None,
+                "wm-received": "2026-11-22T09:00:00Z", "wm-id": wid, "wm-source": "",
+                "wm-target": target, "wm-property": prop,
+            }  # fmt: skip
+            if text:
+                m["content"] = {"html": f"<p>{text}</p>", "text": text}
+            self.mentions.insert(0, m)
+
+    def handle(self, req: Recorded) -> Reply:
+        if req.path != "/api/mentions.jf2" or req.method != "GET":
+            return Reply(404, {"error": "not_found"})
+        target = req.query.get("target", [""])[0]
+        per = int(req.query.get("per-page", ["20"])[0])
+        page = int(req.query.get("page", ["0"])[0])
+        found = [m for m in self.mentions if m["wm-target"] == target]
+        children = found[page * per : (page + 1) * per]
+        return Reply(200, {"type": "feed", "name": "Webmentions", "children": children})

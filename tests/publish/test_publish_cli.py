@@ -25,7 +25,7 @@ def test_targets_add_list_test_remove(cli, mastodon, memory_keyring):
     assert listed == [{
         "name": "social", "kind": "mastodon", "url": mastodon.url, "user": "",
         "options": {"visibility": "unlisted"}, "created": listed[0]["created"],
-        "has_secret": True, "secret": "access token", "can_edit": True,
+        "has_secret": True, "secret": "access token", "can_edit": True, "responses": "read",
     }]  # fmt: skip
     assert "access token: stored" in cli("targets", "list").out
     assert "Signed in to Mastodon" in cli("targets", "test", "social").out

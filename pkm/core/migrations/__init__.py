@@ -24,6 +24,7 @@ _MODULES = [
     "m0007_posts",
     "m0008_saved_searches",
     "m0009_import_sources",
+    "m0010_responses",
 ]
 
 #: (version, module name, apply, whether it runs with foreign keys off: see db.migrate)

@@ -192,6 +192,28 @@ class Remote:
     status: str = ""
 
 
+RESPONSE_KINDS = ("comment", "reply", "like", "boost", "reaction")
+
+
+@dataclass(frozen=True)
+class Response:
+    """One answer to a publication, as the target reports it (issue 13, "hear back").
+
+    `remote_id` is the target's own id of the answer (a comment id, a reply's
+    status id, the account that liked), so a refresh updates, never duplicates.
+    `at` is ISO 8601 in UTC, or "" where the API does not say when (Mastodon's
+    favourites); the store then keeps when pkm first saw it.
+    """
+
+    kind: str  # one of RESPONSE_KINDS
+    remote_id: str
+    author: str = ""
+    text: str = ""  # plain text; a reaction's emoji
+    url: str = ""
+    at: str = ""
+    status: str = ""  # "pending" for a comment awaiting the author's approval
+
+
 @dataclass
 class PublishResult:
     target: str
@@ -257,6 +279,9 @@ class Adapter:
     options_help: ClassVar[Mapping[str, str]] = {}
     required_options: ClassVar[tuple[str, ...]] = ()
     url_is_secret: ClassVar[bool] = False  # webhooks: whoever knows the URL can post
+    #: Why responses cannot be read from this kind of target, in the user's words; "" when
+    #: `responses()` reads them. Settings and `pkm targets list` show it instead of a zero.
+    responses_note: ClassVar[str] = "pkm cannot read responses from this kind of target."
 
     entry: Any = None  # the journal Entry itself, for targets that export it (folder)
 
@@ -365,3 +390,15 @@ class Adapter:
     def test(self) -> str:
         """Check the configuration and credentials without publishing; return what was found."""
         raise NotImplementedError
+
+    # -- hearing back (read-only) ------------------------------------------------------
+
+    def responses_unreadable(self) -> str:
+        """Why this configured target's responses cannot be read ("" when they can); a kind
+        that needs one more setting (email: the IMAP server) overrides it."""
+        return self.responses_note
+
+    def responses(self, remote: Remote) -> list[Response]:
+        """Comments, replies, likes, boosts and reactions to one publication, read-only:
+        nothing is ever changed remotely. Raises PublishError in plain words."""
+        raise PublishError(self.responses_note)

@@ -10,12 +10,25 @@ The steps are sent one by one so failures are exact: a refused login,
 sender or recipient means nothing was sent; a connection lost after the
 message data was handed over means it may have been delivered. A sent mail
 cannot be edited, so publishing again needs `--as-new`.
+
+Hearing back: the remote id of a sent mail is its Message-ID. Replies are
+found over IMAP (`--option imap=imaps://HOST:993`, or imap://HOST:143 with
+STARTTLS; plain only to this computer) by `In-Reply-To`/`References` naming
+it, in `--option imap_folder` (INBOX by default). The mailbox is the sender's:
+pkm signs in with --user and the target's password from the keyring, as mail
+apps do when the same account sends and receives. It is read-only: the folder
+is opened with EXAMINE and messages fetched with BODY.PEEK, so nothing is
+marked read, moved or deleted. The reply's own text is kept, without the quoted
+message below it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import email.utils
+import imaplib
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -28,12 +41,14 @@ from pkm.core.publish.base import (
     PublishError,
     Remote,
     Request,
+    Response,
     TargetAuthError,
     TargetUnreachable,
     TooLarge,
     UncertainOutcome,
     is_local_host,
 )
+from pkm.core.publish.render import html_to_text
 
 
 def addresses(value: str) -> list[str]:
@@ -51,6 +66,9 @@ class EmailAdapter(Adapter):
         "from": "the sender address",
         "ca_file": "a PEM file with your company's certificate authority, if the server uses one",
         "subject_prefix": "text put before the title in the subject, e.g. '[Reflection] '",
+        "imap": "imaps://HOST:993 (or imap://HOST:143 with STARTTLS): where replies are read, "
+        "read-only, signing in with --user and the same password",
+        "imap_folder": "the mail folder replies arrive in (default INBOX)",
     }
     required_options = ("to", "from")
     timeout = 30.0
@@ -85,6 +103,23 @@ class EmailAdapter(Adapter):
         for addr in [*addresses(options["to"]), options["from"]]:
             if "@" not in email.utils.parseaddr(addr)[1]:
                 raise BadInput(f"'{addr}' is not an email address.")
+        imap = options.get("imap", "")
+        if imap:
+            parts = urlsplit(imap)
+            try:
+                parts.port  # noqa: B018 (raises on a bad port)
+            except ValueError:
+                parts = urlsplit("")
+            if parts.scheme not in ("imap", "imaps") or not parts.hostname or parts.username:
+                raise BadInput(
+                    f"'{imap}' is not a mail server address for reading replies. Use "
+                    "imaps://HOST:993 (TLS) or imap://HOST:143 (STARTTLS)."
+                )
+            if not user:
+                raise BadInput(
+                    "Reading replies over IMAP needs the mailbox's login: give --user (and the "
+                    "password with --secret-stdin), or leave out --option imap."
+                )
 
     @property
     def where(self) -> str:
@@ -243,6 +278,111 @@ class EmailAdapter(Adapter):
     def again(self, post: Post, remote: Remote, *, key: str) -> Remote:
         return self._send(post, key)
 
+    # ---- hearing back over IMAP ------------------------------------------------------
+
+    responses_note = (
+        "Replies to an email can be read once you give the mailbox they arrive in: "
+        "--option imap=imaps://HOST:993 (read-only, with the same login)."
+    )
+    MAX_REPLIES = 200  # the newest ones, per refresh
+
+    def responses_unreadable(self) -> str:
+        return "" if self.config.option("imap") else self.responses_note
+
+    def _imap(self) -> imaplib.IMAP4:
+        parts = urlsplit(self.config.option("imap"))
+        host = parts.hostname or ""
+        port = parts.port or (993 if parts.scheme == "imaps" else 143)
+        where = f"the mail server {parts.scheme}://{host}:{port}"
+        ctx = ssl.create_default_context(cafile=self.config.option("ca_file") or None)
+        timeout = getattr(self.http, "timeout", self.timeout)
+        try:
+            if parts.scheme == "imaps":
+                conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
+                    host, port, ssl_context=ctx, timeout=timeout
+                )
+            else:
+                conn = imaplib.IMAP4(host, port, timeout=timeout)
+                if "STARTTLS" in conn.capabilities:
+                    conn.starttls(ssl_context=ctx)
+                elif not is_local_host(host):
+                    conn.shutdown()
+                    raise PublishError(
+                        f"{where} does not offer STARTTLS, and pkm sends the password "
+                        "unencrypted only to this computer. Use imaps://HOST:993."
+                    )
+        except (ssl.SSLError, ssl.CertificateError):
+            raise TargetUnreachable(
+                f"The secure connection to {where} failed (certificate not trusted or TLS "
+                "error). If your company uses its own certificates, add --option ca_file=PEM."
+            ) from None
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise TargetUnreachable(
+                f"Cannot reach {where} to read replies ({type(exc).__name__}). Check "
+                "--option imap=… and your network connection."
+            ) from None
+        try:
+            conn.login(self.config.user, self.secret or "")
+        except imaplib.IMAP4.error:
+            conn.shutdown()
+            raise TargetAuthError(
+                f"{where} refused the login for user '{self.config.user}'. pkm reads replies "
+                "with the same password it sends with; check it, or run 'pkm targets add NAME "
+                "--kind email … --secret-stdin --replace' again."
+            ) from None
+        return conn
+
+    def responses(self, remote: Remote) -> list[Response]:
+        """Replies to the sent Message-ID: SEARCH by In-Reply-To or References, read-only."""
+        msgid = remote.remote_id.strip()
+        if not re.fullmatch(r"<[^<>\s\"\\]+>", msgid):
+            return []  # not a Message-ID pkm can search for
+        folder = self.config.option("imap_folder", "INBOX")
+        conn = self._imap()
+        try:
+            typ, _ = conn.select(_quoted(folder), readonly=True)  # EXAMINE: nothing changes
+            if typ != "OK":
+                raise PublishError(
+                    f"The mailbox has no folder '{folder}' to read replies from. Check "
+                    "--option imap_folder=… (for example INBOX)."
+                )
+            typ, data = conn.uid("SEARCH", "OR", "HEADER", "In-Reply-To", f'"{msgid}"',
+                                 "HEADER", "References", f'"{msgid}"')  # fmt: skip
+            uids = (data[0] or b"").split() if typ == "OK" and data else []
+            uids = uids[-self.MAX_REPLIES :]
+            out: list[Response] = []
+            me = email.utils.parseaddr(self.config.option("from"))[1].lower()
+            for uid in uids:
+                typ, parts = conn.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
+                raw = next((p[1] for p in parts or [] if isinstance(p, tuple)), None)
+                if typ != "OK" or not raw:
+                    continue
+                msg = email.message_from_bytes(raw, policy=email.policy.default)
+                name, addr = email.utils.parseaddr(str(msg.get("From", "")))
+                if addr.lower() == me:
+                    continue  # the user's own follow-up, not an answer
+                out.append(
+                    Response(
+                        "reply",
+                        str(msg.get("Message-ID") or f"uid:{uid.decode()}").strip(),
+                        f"{name} <{addr}>" if name else addr,
+                        _reply_text(msg),
+                        "",
+                        _mail_date(str(msg.get("Date", ""))),
+                    )
+                )
+            return out
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise TargetUnreachable(
+                f"The mail server stopped answering while pkm read replies "
+                f"({type(exc).__name__}). Try again later."
+            ) from None
+        finally:
+            try:
+                conn.logout()
+            except (OSError, imaplib.IMAP4.error):
+                conn.shutdown()
+
     def test(self) -> str:
         smtp = self._connect()
         try:
@@ -262,3 +402,42 @@ class EmailAdapter(Adapter):
                 smtp.quit()
             except (smtplib.SMTPException, OSError):
                 smtp.close()
+
+
+def _quoted(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _mail_date(value: str) -> str:
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+_ATTRIBUTION = re.compile(
+    r"^(On .+wrote:|-+ ?Original Message ?-+|Le .+a écrit ?:|Am .+schrieb.+:)$"
+)
+
+
+def _reply_text(msg: EmailMessage) -> str:
+    """The reply's own words: its plain-text part without the quoted message below it."""
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    try:
+        text = part.get_content()
+    except (LookupError, ValueError):
+        return ""
+    if part.get_content_type() == "text/html":
+        text = html_to_text(text)
+    kept = []
+    for line in text.splitlines():
+        if _ATTRIBUTION.match(line.strip()):
+            break
+        if not line.startswith(">"):
+            kept.append(line.rstrip())
+    return "\n".join(kept).strip()

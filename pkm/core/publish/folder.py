@@ -26,6 +26,7 @@ ALL_FORMATS = ("md", "html", "pdf", "eml")
 
 class FolderAdapter(Adapter):
     kind = "folder"
+    responses_note = "Responses can't be read from a folder: a file has no replies."
     label = "Folder"
     needs_secret = False
     can_edit = True

@@ -12,6 +12,7 @@ an unanswered attempt pkm also looks through the account's recent statuses.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from pkm.core.errors import BadInput
@@ -23,10 +24,11 @@ from pkm.core.publish.base import (
     Remote,
     RemoteGone,
     Request,
+    Response,
     TooLarge,
     json_body,
 )
-from pkm.core.publish.http import raise_for_status
+from pkm.core.publish.http import Reply, raise_for_status
 from pkm.core.publish.render import counted_length, fit, hashtags, html_to_text
 
 DEFAULT_LIMIT = 500
@@ -211,10 +213,102 @@ class MastodonAdapter(Adapter):
                 return self._remote(status)
         return None
 
+    # ---- hearing back ----------------------------------------------------------------
+
+    responses_note = ""
+    MAX_PAGES = 10  # of 80 accounts each
+
+    def _read(self, url: str, what: str, remote: Remote) -> Reply:
+        reply = self.http.request(
+            "GET", url, where=self.where, headers=self._auth(self.secret or "")
+        )
+        if reply.status in (404, 410):
+            raise RemoteGone(
+                f"The status this entry was posted as ({remote.url or remote.remote_id}) no "
+                f"longer exists on {self.where}; it was deleted.",
+                status=reply.status,
+            )
+        raise_for_status(reply, self.where, what=what, hints={
+            **self.hints, 403: "The access token lacks the read:statuses scope. " + NEW_TOKEN})  # fmt: skip
+        return reply
+
+    def _accounts(self, remote: Remote, which: str, kind: str) -> list[Response]:
+        """favourited_by / reblogged_by: accounts, paged by the Link header (rel="next")."""
+        out: list[Response] = []
+        url = self._url(f"/api/v1/statuses/{remote.remote_id}/{which}?limit=80")
+        for _ in range(self.MAX_PAGES):
+            reply = self._read(url, f"reading who {which.replace('_', ' ')} the status", remote)
+            for acct in reply.json(self.where) or []:
+                if isinstance(acct, dict) and acct.get("id"):
+                    out.append(
+                        Response(kind, str(acct["id"]), _who(acct), url=str(acct.get("url") or ""))
+                    )
+            url = _next_link(reply.headers.get("link", ""))
+            if not url:
+                break
+        return out
+
+    def responses(self, remote: Remote) -> list[Response]:
+        """Replies (the status's context, descendants), favourites and boosts with who.
+
+        Endpoints: GET /api/v1/statuses/:id/context, …/favourited_by, …/reblogged_by.
+        Mastodon does not say when a favourite or boost was given, so they carry no time
+        (pkm keeps when it first saw them). Replies by the user's own account are left out.
+        """
+        me = str(self._me().get("id") or "")
+        context = (
+            self._read(
+                self._url(f"/api/v1/statuses/{remote.remote_id}/context"),
+                "reading the replies",
+                remote,
+            ).json(self.where)
+            or {}
+        )
+        out: list[Response] = []
+        for st in context.get("descendants") or [] if isinstance(context, dict) else []:
+            acct = st.get("account") or {} if isinstance(st, dict) else {}
+            if not isinstance(st, dict) or not st.get("id") or str(acct.get("id")) == me:
+                continue
+            text = html_to_text(re.sub(r"<br\s*/?>|</p>", "\n", str(st.get("content", ""))))
+            out.append(Response("reply", str(st["id"]), _who(acct), text.strip(),
+                                str(st.get("url") or st.get("uri") or ""), _utc(st.get("created_at"))))  # fmt: skip
+        out += self._accounts(remote, "favourited_by", "like")
+        out += self._accounts(remote, "reblogged_by", "boost")
+        return out
+
     def test(self) -> str:
         me = self._me()
         limit = self.cache.get("max_characters", DEFAULT_LIMIT)
         return f"Signed in to {self.where} as @{me.get('acct')}; statuses up to {limit} characters."
+
+
+def _who(account: dict) -> str:
+    name = str(account.get("display_name") or "").strip()
+    acct = str(account.get("acct") or account.get("username") or "")
+    return f"{name} (@{acct})" if name and acct else name or (f"@{acct}" if acct else "")
+
+
+def _utc(value: object) -> str:
+    """Mastodon's created_at ("2026-12-01T09:30:00.000Z") as pkm's ISO UTC text."""
+    text = str(value or "")
+    if not text:
+        return ""
+    try:
+        return (
+            dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            .astimezone(dt.UTC)
+            .isoformat(timespec="seconds")
+        )
+    except ValueError:
+        return ""
+
+
+def _next_link(header: str) -> str:
+    """The rel="next" URL of a Link header, as Mastodon pages lists."""
+    for part in header.split(","):
+        if 'rel="next"' in part and "<" in part:
+            return part[part.index("<") + 1 : part.index(">")]
+    return ""
 
 
 def _normal(text: str) -> str:

@@ -30,12 +30,16 @@ Decisions where the issue is silent:
 - `m.mentions` is always empty: "@room" in a reflection never pings everyone.
 - The URL recorded is the event's matrix.to link (it opens in any client).
 
-A later "hear back" step will read replies and reactions from
-`/rooms/{room}/relations/{event}`: `_room_of()` and `_api()` are what it needs.
+Hearing back (`responses()`): replies in the message's thread and reactions
+come from `GET /_matrix/client/v1/rooms/{room}/relations/{event}`; a plain
+reply (Element's "Reply", an `m.in_reply_to` that is not a relation) is
+found among the room's messages after the post, read forward from its
+`/context` for at most a few pages. Names are the senders' display names.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html as htmllib
 import json
@@ -55,6 +59,7 @@ from pkm.core.publish.base import (
     Remote,
     RemoteGone,
     Request,
+    Response,
     TargetAuthError,
     TargetForbidden,
     TooLarge,
@@ -397,6 +402,84 @@ class MatrixAdapter(Adapter):
                 return Remote(event_id, matrix_to(room_id, event_id, self._via()), "posted")
         return None
 
+    # ---- hearing back ----------------------------------------------------------------
+
+    responses_note = ""
+    MAX_PAGES = 5  # of 100 events each, per kind of read
+    MAX_NAMES = 50  # display names looked up per refresh
+
+    def _events(self, path: str, params: dict[str, str], what: str, key: str) -> list[dict]:
+        """Pages of a paginated read (`chunk` + `next_batch`/`end`), bounded."""
+        out: list[dict] = []
+        for _ in range(self.MAX_PAGES):
+            reply = self.http.request(
+                "GET", self.base + path, where=self.where,
+                headers=self._headers(self.secret or ""), params=params,
+            )  # fmt: skip
+            self._check(reply, what)
+            data = reply.json(self.where) or {}
+            chunk = data.get("chunk") or [] if isinstance(data, dict) else []
+            out += [e for e in chunk if isinstance(e, dict)]
+            token = data.get(key) if isinstance(data, dict) else None
+            if not token or not chunk:
+                break
+            params = {**params, "from": str(token)}
+        return out
+
+    def responses(self, remote: Remote) -> list[Response]:
+        """Thread replies, plain replies and reactions to the posted message, with who."""
+        me = self._whoami()
+        room_id = self._room_of(remote)
+        room, event = quote(room_id, safe=""), quote(remote.remote_id, safe="")
+        related = self._events(
+            f"/_matrix/client/v1/rooms/{room}/relations/{event}", {"limit": "100"},
+            "reading the replies and reactions", "next_batch",
+        )  # fmt: skip
+        context = self._get(f"/rooms/{room}/context/{event}", {"limit": "0"})
+        self._check(context, "reading the room after the message")
+        end = str((context.json(self.where) or {}).get("end") or "")
+        later = self._events(
+            f"{API}/rooms/{room}/messages",
+            {"dir": "f", "limit": "100", "from": end,
+             "filter": json.dumps({"types": ["m.room.message"]})},
+            "reading the room's messages", "end",
+        ) if end else []  # fmt: skip
+        names: dict[str, str] = {}
+        out: list[Response] = []
+        for e in [*related, *later]:
+            content = e.get("content") or {}
+            rel = content.get("m.relates_to") or {} if isinstance(content, dict) else {}
+            sender = str(e.get("sender") or "")
+            if not isinstance(rel, dict) or not sender or sender == me:
+                continue
+            at = _ms_utc(e.get("origin_server_ts"))
+            url = matrix_to(room_id, str(e.get("event_id", "")), self._via())
+            if e.get("type") == "m.reaction" and rel.get("rel_type") == "m.annotation":
+                out.append(Response("reaction", str(e.get("event_id")), self._name(sender, names),
+                                    str(rel.get("key") or ""), url, at))  # fmt: skip
+                continue
+            thread = rel.get("rel_type") == "m.thread" and rel.get("event_id") == remote.remote_id
+            reply = (rel.get("m.in_reply_to") or {}).get("event_id") == remote.remote_id
+            if (
+                e.get("type") == "m.room.message"
+                and (thread or reply)
+                and "m.new_content" not in content
+            ):
+                out.append(Response("reply", str(e.get("event_id")), self._name(sender, names),
+                                    _without_fallback(str(content.get("body") or "")), url, at))  # fmt: skip
+        return out
+
+    def _name(self, user_id: str, names: dict[str, str]) -> str:
+        """'Bob (@bob:example.org)': the display name, where the server tells it."""
+        if user_id not in names:
+            name = ""
+            if len(names) < self.MAX_NAMES:
+                reply = self._get(f"/profile/{quote(user_id, safe='')}/displayname")
+                if reply.ok():
+                    name = str((reply.json(self.where) or {}).get("displayname") or "")
+            names[user_id] = f"{name} ({user_id})" if name and name != user_id else user_id
+        return names[user_id]
+
     # ---- test connection -------------------------------------------------------------
 
     def _whoami(self) -> str:
@@ -492,3 +575,19 @@ def _size(content: dict[str, Any]) -> int:
 
 def _same(shown: dict[str, Any], new: dict[str, Any]) -> bool:
     return all(shown.get(k) == new.get(k) for k in ("body", "formatted_body", "format"))
+
+
+def _ms_utc(value: object) -> str:
+    """origin_server_ts (milliseconds since 1970) as ISO UTC text."""
+    if not isinstance(value, int | float):
+        return ""
+    return dt.datetime.fromtimestamp(value / 1000, dt.UTC).isoformat(timespec="seconds")
+
+
+def _without_fallback(body: str) -> str:
+    """A reply's text without the quoted "> <@anna:…> …" fallback older clients put first."""
+    lines = body.splitlines()
+    if lines and lines[0].startswith("> <"):
+        while lines and lines[0].startswith(">"):
+            lines.pop(0)
+    return "\n".join(lines).strip()

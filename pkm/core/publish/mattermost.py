@@ -23,6 +23,7 @@ NEW_WEBHOOK = (
 
 class MattermostAdapter(WebhookAdapter):
     kind = "mattermost"
+    responses_note = "Responses can't be read from a Mattermost incoming webhook: it can only post."
     label = "Mattermost"
     options_help = {
         "channel": "post to this channel instead of the webhook's (if the webhook allows it)",

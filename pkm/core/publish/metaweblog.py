@@ -14,6 +14,7 @@ header or URL; previews show it as ***.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 import xmlrpc.client
@@ -29,17 +30,20 @@ from pkm.core.publish.base import (
     Remote,
     RemoteGone,
     Request,
+    Response,
     TargetAuthError,
     TargetForbidden,
 )
 from pkm.core.publish.http import raise_for_status
 from pkm.core.publish.micropub import discover, marker
+from pkm.core.publish.render import html_to_text
 
 APIS = ("metaweblog", "blogger")
 
 
 class MetaWeblogAdapter(Adapter):
     kind = "metaweblog"
+    responses_note = ""  # WordPress's wp.getComments; other engines say so when asked
     label = "MetaWeblog"
     needs_user = True
     can_edit = True
@@ -269,6 +273,59 @@ class MetaWeblogAdapter(Adapter):
                     str(item.get("post_status") or ""),
                 )
         return None
+
+    # ---- hearing back ------------------------------------------------------------------
+
+    def responses_unreadable(self) -> str:
+        if self.api == "blogger":
+            return (
+                "Responses can't be read through the Blogger API; if the blog offers "
+                "MetaWeblog, leave out --option api=blogger."
+            )
+        return ""
+
+    def responses(self, remote: Remote) -> list[Response]:
+        """Comments through WordPress's XML-RPC (`wp.getComments`, pending ones too for an
+        author who may moderate); the author's own answers are left out. Other MetaWeblog
+        engines have no such call, and the error says so."""
+        user, password = self.config.user, self.secret or ""
+        try:
+            me = self.call("wp.getProfile", (self.blog_id, user, password))
+            comments = self.call(
+                "wp.getComments",
+                (self.blog_id, user, password, {"post_id": int(remote.remote_id), "number": 1000}),
+                gone=remote,
+            )
+        except PublishError as exc:
+            if re.search(r"-32601|does not exist|not supported|unknown method", str(exc), re.I):
+                raise PublishError(
+                    f"{self.where} cannot list comments over XML-RPC (only WordPress offers "
+                    "wp.getComments), so responses can't be read from it."
+                ) from None
+            raise
+        mine = str((me or {}).get("user_id", "")) if isinstance(me, dict) else ""
+        out: list[Response] = []
+        for c in comments or []:
+            if not isinstance(c, dict) or (mine and str(c.get("user_id")) == mine):
+                continue
+            when = c.get("date_created_gmt")
+            at = (
+                when.replace(tzinfo=dt.UTC).isoformat(timespec="seconds")
+                if isinstance(when, dt.datetime)
+                else ""
+            )
+            out.append(
+                Response(
+                    "comment",
+                    str(c.get("comment_id")),
+                    str(c.get("author") or ""),
+                    html_to_text(str(c.get("content") or "")).strip(),
+                    str(c.get("link") or ""),
+                    at,
+                    "pending" if c.get("status") == "hold" else "",
+                )
+            )
+        return out
 
     def test(self) -> str:
         blogs = self.call("blogger.getUsersBlogs", ("", self.config.user, self.secret or ""))

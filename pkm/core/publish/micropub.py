@@ -22,11 +22,13 @@ way, so the message names the reason and who can fix it instead of
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+from pkm.core.errors import BadInput
 from pkm.core.publish.base import (
     REDACTED,
     Adapter,
@@ -35,7 +37,9 @@ from pkm.core.publish.base import (
     Remote,
     RemoteGone,
     Request,
+    Response,
     UncertainOutcome,
+    is_local_host,
     json_body,
 )
 from pkm.core.publish.http import Reply, raise_for_status, server_message
@@ -127,12 +131,84 @@ def marker(key: str) -> str:
 
 class MicropubAdapter(Adapter):
     kind = "micropub"
+    responses_note = (
+        "Responses can't be read through Micropub itself. If your site receives Webmentions "
+        "through webmention.io, add --option webmentions=https://webmention.io to read them."
+    )
     label = "Micropub"
     secret_label = "access token"
     can_edit = True
     can_find = True
     supports_draft = True
-    options_help = {"endpoint": "the Micropub endpoint, when the site does not advertise it"}
+    options_help = {
+        "endpoint": "the Micropub endpoint, when the site does not advertise it",
+        "webmentions": "a webmention.io-compatible service that receives your site's "
+        "Webmentions (https://webmention.io): replies, likes and reposts are read there",
+    }
+
+    @classmethod
+    def check_options(cls, options, user) -> None:
+        super().check_options(options, user)
+        service = options.get("webmentions", "")
+        parts = urlsplit(service)
+        if service and not (
+            parts.hostname
+            and (
+                parts.scheme == "https"
+                or (parts.scheme == "http" and is_local_host(parts.hostname))
+            )
+        ):
+            raise BadInput(
+                f"'{service}' is not the address of a Webmention service: give an https:// "
+                "address, for example --option webmentions=https://webmention.io."
+            )
+
+    # ---- hearing back: Webmentions (webmention.io's public API) ---------------------
+
+    MENTION_KINDS = {"in-reply-to": "reply", "like-of": "like", "repost-of": "boost",
+                     "mention-of": "comment"}  # fmt: skip
+    MAX_PAGES = 10  # of 100 mentions each
+
+    def responses_unreadable(self) -> str:
+        return "" if self.config.option("webmentions") else self.responses_note
+
+    def responses(self, remote: Remote) -> list[Response]:
+        """Webmentions of the post's URL: GET {service}/api/mentions.jf2?target=URL, a JF2
+        feed whose `children` carry `wm-id`, `wm-property` (in-reply-to, like-of,
+        repost-of, mention-of), `author`, `url`, `published`/`wm-received` and `content`.
+        Mentions are public, so no token is sent; bookmarks are not answers and stay out."""
+        if not remote.url:
+            return []
+        base = self.config.option("webmentions").rstrip("/")
+        out: list[Response] = []
+        for page in range(self.MAX_PAGES):
+            params = {"target": remote.url, "per-page": "100", "page": str(page)}
+            reply = self.http.request(
+                "GET", base + "/api/mentions.jf2", where=f"the Webmention service {base}",
+                params=params,
+            )  # fmt: skip
+            raise_for_status(reply, f"the Webmention service {base}", what="reading mentions")
+            data = reply.json(f"the Webmention service {base}") or {}
+            items = data.get("children") or [] if isinstance(data, dict) else []
+            for m in items:
+                kind = (
+                    self.MENTION_KINDS.get(str(m.get("wm-property")))
+                    if isinstance(m, dict)
+                    else None
+                )
+                if not kind or not m.get("wm-id"):
+                    continue
+                author = m.get("author") or {}
+                content = m.get("content") or {}
+                text = str(content.get("text") or html_to_text(str(content.get("html") or "")))
+                at = _utc(str(m.get("published") or m.get("wm-received") or ""))
+                out.append(Response(kind, str(m["wm-id"]), str(author.get("name") or ""),
+                                    text.strip() if kind in ("reply", "comment") else "",
+                                    str(m.get("url") or m.get("wm-source") or ""), at))  # fmt: skip
+            if len(items) < 100:
+                break
+        return out
+
     hints = {
         401: "The token was not accepted (expired, revoked, or without the create/update "
         "scope). " + NEW_TOKEN,
@@ -289,3 +365,14 @@ def _error(reply: Reply) -> str:
 
 def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _utc(text: str) -> str:
+    """An ISO 8601 time as ISO UTC text ("" if it is none)."""
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).isoformat(timespec="seconds")

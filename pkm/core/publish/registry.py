@@ -47,6 +47,7 @@ class TargetInfo:
     has_secret: bool | None  # None: unknown (the secrets file is locked)
     secret_label: str
     can_edit: bool
+    responses_note: str = ""  # why responses cannot be read from it ("" when they can)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +55,7 @@ class TargetInfo:
             "has_secret": self.has_secret,
             "secret": self.secret_label,
             "can_edit": self.can_edit,
+            "responses": self.responses_note or "read",
         }
 
 

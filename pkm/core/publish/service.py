@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from pkm.core.clock import Clock
@@ -81,7 +82,11 @@ class Publishing:
                 has = None
             out.append(
                 TargetInfo(
-                    t, has, cls.secret_label if cls.requires_secret(t.user) else "", cls.can_edit
+                    t,
+                    has,
+                    cls.secret_label if cls.requires_secret(t.user) else "",
+                    cls.can_edit,
+                    cls(t, None).responses_unreadable(),
                 )
             )
         return out
@@ -195,6 +200,15 @@ class Publishing:
             except PkmError as exc:
                 _scrub(exc, self._secrets_of(target, secret), target.name)
                 raise
+
+    @contextmanager
+    def reading(self, target: TargetConfig) -> Iterator[tuple[Adapter, list[str]]]:
+        """An adapter for read-only calls (hearing back, responses.py), with its secret and
+        an HTTP client closed afterwards; also the secrets to scrub from its messages."""
+        cls = adapter_class(target.kind)
+        secret = self._secret(target, cls, required=True)
+        with self._http(target) as http:
+            yield self._adapter(target, secret, http, None), self._secrets_of(target, secret)
 
     # ---- reading the log -------------------------------------------------------------
 

@@ -28,6 +28,7 @@ NEW_WEBHOOK = (
 
 class SlackAdapter(WebhookAdapter):
     kind = "slack"
+    responses_note = "Responses can't be read from a Slack incoming webhook: it can only post."
     label = "Slack"
     hints = {
         400: "Slack did not accept the message format; please report this as a pkm bug.",

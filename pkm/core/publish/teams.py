@@ -179,6 +179,7 @@ def card_blocks(markdown: str) -> list[dict[str, Any]]:
 
 class TeamsAdapter(WebhookAdapter):
     kind = "teams"
+    responses_note = "Responses can't be read from a Teams incoming webhook: it can only post."
     label = "Microsoft Teams"
     max_bytes = MAX_BYTES
     hints = {

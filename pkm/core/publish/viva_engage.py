@@ -9,9 +9,19 @@ the same thread, and only when the user asks (`--as-new`).
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
-from pkm.core.publish.base import REDACTED, Adapter, Post, PublishError, Remote, Request
+from pkm.core.publish.base import (
+    REDACTED,
+    Adapter,
+    Post,
+    PublishError,
+    Remote,
+    RemoteGone,
+    Request,
+    Response,
+)
 from pkm.core.publish.http import raise_for_status
 from pkm.core.publish.render import hashtags
 
@@ -113,6 +123,77 @@ class VivaEngageAdapter(Adapter):
     def again(self, post: Post, remote: Remote, *, key: str) -> Remote:
         return self._send(post, reply_to=remote.remote_id) if remote.remote_id else self._send(post)
 
+    # ---- hearing back ----------------------------------------------------------------
+
+    responses_note = ""
+    MAX_PAGES = 10  # of 20 messages each
+
+    def _get(self, path: str, what: str, params: dict[str, str] | None = None) -> object:
+        reply = self.http.request(
+            "GET",
+            self._api(path),
+            where=self.where,
+            headers={"Authorization": f"Bearer {self.secret}", "Accept": "application/json"},
+            params=params,
+        )
+        if reply.status == 404 and path.startswith("messages/in_thread/"):
+            raise RemoteGone(
+                f"The conversation this entry was posted as no longer exists on {self.where}; "
+                "it was deleted.",
+                status=404,
+            )
+        raise_for_status(reply, self.where, what=what, hints=self.hints)
+        return reply.json(self.where)
+
+    def responses(self, remote: Remote) -> list[Response]:
+        """Replies in the thread and likes of the first message, with who.
+
+        Endpoint: GET /api/v1/messages/in_thread/{thread_id}.json (20 messages a page,
+        newest first, older pages with ?older_than=ID while meta.older_available): each
+        message has sender_id, created_at ("2026/12/01 09:30:00 +0000"), body.plain,
+        web_url and liked_by {count, names: [{full_name, user_id, permalink}]}; the
+        senders' names are in `references` (type "user"). pkm's own messages (the post, its
+        "Updated:" replies) are left out; likes are those of the post itself.
+        """
+        me = self._get("users/current.json", "signing in") or {}
+        my_id = me.get("id") if isinstance(me, dict) else None
+        thread = remote.remote_id
+        names: dict[object, str] = {}
+        messages: list[dict] = []
+        params: dict[str, str] = {}
+        for _ in range(self.MAX_PAGES):
+            data = self._get(
+                f"messages/in_thread/{thread}.json", "reading the conversation", params
+            )
+            data = data if isinstance(data, dict) else {}
+            for ref in data.get("references") or []:
+                if isinstance(ref, dict) and ref.get("type") == "user":
+                    names[ref.get("id")] = str(ref.get("full_name") or ref.get("name") or "")
+            page = [m for m in data.get("messages") or [] if isinstance(m, dict) and m.get("id")]
+            messages += page
+            if not page or not (data.get("meta") or {}).get("older_available"):
+                break
+            params = {"older_than": str(min(int(m["id"]) for m in page))}
+        out: list[Response] = []
+        for m in messages:
+            if str(m["id"]) == thread:
+                for who in (m.get("liked_by") or {}).get("names") or []:
+                    if isinstance(who, dict) and who.get("user_id"):
+                        out.append(Response("like", str(who["user_id"]), str(who.get("full_name") or ""),
+                                            url=str(who.get("permalink") or "")))  # fmt: skip
+            elif m.get("sender_id") != my_id:
+                out.append(
+                    Response(
+                        "reply",
+                        str(m["id"]),
+                        names.get(m.get("sender_id"), ""),
+                        str((m.get("body") or {}).get("plain") or "").strip(),
+                        str(m.get("web_url") or ""),
+                        _utc(m.get("created_at")),
+                    )
+                )
+        return out
+
     def test(self) -> str:
         reply = self.http.request(
             "GET",
@@ -132,3 +213,12 @@ class VivaEngageAdapter(Adapter):
         raise_for_status(reply, self.where, what=f"reading community {group}", hints=self.hints)
         name = (reply.json(self.where) or {}).get("full_name") or group
         return f"Signed in to Viva Engage as {me.get('full_name') or me.get('name')}; posting to '{name}'."
+
+
+def _utc(value: object) -> str:
+    """Yammer's "2026/12/01 09:30:00 +0000" as ISO UTC ("" if it is not that)."""
+    try:
+        when = dt.datetime.strptime(str(value or ""), "%Y/%m/%d %H:%M:%S %z")
+    except ValueError:
+        return ""
+    return when.astimezone(dt.UTC).isoformat(timespec="seconds")

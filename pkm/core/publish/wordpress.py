@@ -42,11 +42,13 @@ from pkm.core.publish.base import (
     Remote,
     RemoteGone,
     Request,
+    Response,
     TargetAuthError,
     json_body,
 )
 from pkm.core.publish.http import Reply, raise_for_status
 from pkm.core.publish.micropub import discover, marker
+from pkm.core.publish.render import html_to_text
 
 API_REL = "https://api.w.org/"
 
@@ -280,6 +282,61 @@ class WordPressAdapter(Adapter):
         )
         roles = ", ".join(me.get("roles", [])) or "unknown role"
         return f"Signed in to {self.where} as {me.get('name') or self.config.user} ({roles}); API at {self.api_root}."
+
+    # ---- hearing back ----------------------------------------------------------------
+
+    responses_note = ""
+    MAX_COMMENT_PAGES = 10  # 1,000 comments: more is not a reflection's audience
+
+    def responses(self, remote: Remote) -> list[Response]:
+        """The post's comments (`GET wp/v2/comments?post=ID`), pending ones too: signed in
+        as the author, `status=all` with `context=edit` lists approved and held comments
+        (spam and trash stay out). A user who may not moderate sees the approved ones.
+        The author's own answers in the thread are left out."""
+        me = (
+            self._call("GET", self.route("wp/v2/users/me"), what="signing in").json(self.where)
+            or {}
+        )
+        out: list[Response] = []
+        params = {"post": remote.remote_id, "status": "all", "context": "edit",
+                  "per_page": "100", "orderby": "date_gmt", "order": "asc"}  # fmt: skip
+        page = 1
+        while page <= self.MAX_COMMENT_PAGES:
+            url = self.route("wp/v2/comments", {**params, "page": str(page)})
+            reply = self.http.request(
+                "GET", url, where=self.where, headers=self._auth(self.secret or "")
+            )
+            if reply.status in (400, 403) and "status" in params:  # may not moderate
+                params = {k: v for k, v in params.items() if k not in ("status", "context")}
+                continue
+            if reply.status == 400 and page > 1:  # past the last page
+                break
+            raise_for_status(reply, self.where, what="reading the comments",
+                             hints={404: "The REST API has no comments route here."})  # fmt: skip
+            items = reply.json(self.where) or []
+            for c in items if isinstance(items, list) else []:
+                if not isinstance(c, dict) or (me.get("id") and c.get("author") == me.get("id")):
+                    continue
+                raw = (c.get("content") or {}).get("raw") or (c.get("content") or {}).get(
+                    "rendered", ""
+                )
+                when = str(c.get("date_gmt") or "")
+                out.append(
+                    Response(
+                        kind="comment",
+                        remote_id=str(c.get("id")),
+                        author=str(c.get("author_name") or ""),
+                        text=html_to_text(str(raw)).strip(),
+                        url=str(c.get("link") or ""),
+                        at=when + "+00:00" if when and "+" not in when else when,
+                        status="pending" if c.get("status") in ("hold", "unapproved") else "",
+                    )
+                )
+            pages = reply.headers.get("x-wp-totalpages", "1")
+            if not pages.isdigit() or page >= int(pages):
+                break
+            page += 1
+        return out
 
     # ---- telling sign-in failures apart ----------------------------------------------
 

@@ -11,7 +11,7 @@ plain frozen dataclasses, easy to test.
 Language (busy people type it; it must never crash):
 words (AND), ``"exact phrase"``, ``prefix*``, ``word~`` / ``word~2`` (fuzzy),
 ``OR``, ``NOT`` / ``-word``, parentheses, ``tag:x``, ``kind:item|note|daily|
-clip|entry`` (``journal`` = entry), ``source:ft`` / ``source:"Financial
+clip|entry|post|response`` (``journal`` = entry), ``source:ft`` / ``source:"Financial
 Times"``, ``title:word``, ``day:2024-05-01`` / ``day:2024-05`` / ``day:2024`` /
 ``day:[2024-01-01 TO 2024-03-31]``, ``after:D`` (from D on, inclusive) and
 ``before:D`` (up to the day before D), Gmail-style. Unbalanced quotes and
@@ -134,6 +134,8 @@ KINDS = {
     "items": "item",
     "post": "post",
     "posts": "post",
+    "response": "response",
+    "responses": "response",
 }
 FIELDS = {"tag", "tags", "kind", "source", "title", "day", "date", "after", "before"}
 DAY_HELP = "a day is YYYY-MM-DD, YYYY-MM or YYYY, or a range like day:[2020-01-01 TO 2020-03-31]."
@@ -293,7 +295,8 @@ def _field(name: str, value: str, as_prefix: bool) -> Node | None:
         if kind is None:
             raise QueryError(
                 f"Cannot search for 'kind:{text}': "
-                "use kind:entry (or journal), kind:daily, kind:note, kind:clip or kind:item."
+                "use kind:entry (or journal), kind:daily, kind:note, kind:clip, kind:item, "
+                "kind:post or kind:response."
             )
         return Keyword("kinds", kind)
     if name == "source":

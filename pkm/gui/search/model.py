@@ -35,6 +35,8 @@ def kind_label(kinds: tuple[str, ...] | list[str]) -> str:
     ks = set(kinds or ())
     if "item" in ks:
         return "Article"
+    if "response" in ks:
+        return "Response"
     for k, label in (("daily", "Daily entry"), ("clip", "Clip"), ("note", "Note")):
         if k in ks:
             return label

@@ -28,6 +28,9 @@ class ContextPanel(QWidget):
     entry_activated = Signal(int)
     item_activated = Signal(int)  # an article (Seek)
     search_requested = Signal(str)
+    #: The entry whose context is shown (None: no entry); sections added by other
+    #: stages (Share's Responses, through hooks.context_panel) follow it.
+    context_shown = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,13 +67,20 @@ class ContextPanel(QWidget):
         self.shared.setMaximumHeight(96)  # a few posts; the hint fits in three lines
         self.shared.entry_activated.connect(self.entry_activated)
         lay.addWidget(self.shared)
+        self._sections = lay.count()  # where add_section() puts what other stages add
         lay.addWidget(heading("On this day"))
         self.on_this_day = EntryList("Nothing from earlier years on this date yet.")
         self.on_this_day.entry_activated.connect(self.entry_activated)
         lay.addWidget(self.on_this_day, 1)
         self.show_context(None)
 
+    def add_section(self, widget: QWidget) -> None:
+        """A section of another stage's (Share's Responses), below "Shared as"."""
+        self.layout().insertWidget(self._sections, widget)
+        self._sections += 1
+
     def show_context(self, ctx: EntryContext | None) -> None:
+        self.context_shown.emit(ctx.entry_id if ctx is not None else None)
         if ctx is None:
             self.tags.setText("Open an entry to see its tags and links.")
             self.backlinks.set_entries([])

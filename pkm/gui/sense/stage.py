@@ -54,6 +54,7 @@ class SenseStage(Stage):
         self.day_panel.layout().addWidget(self.saved_searches)
         self.editor = EditorPane(ctx)
         self.context = ContextPanel()
+        ctx.hooks.context_panel.run(self.context)
         self.split = QSplitter()
         self.split.setChildrenCollapsible(False)
         self.split.addWidget(self.day_panel)

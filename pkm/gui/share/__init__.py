@@ -4,7 +4,8 @@
 by the stage, the Publish button and the Targets settings page), puts the
 Publish button on the Sense editor's toolbar through the hook Sense offers
 (``GuiContext.hooks.editor_toolbar``; a toolbar built before Share is also
-given the button), opens the target dialog when the controller asks for it,
+given the button), the post's Responses in Sense's right column
+(``hooks.context_panel``), opens the target dialog when the controller asks for it,
 and adds the Targets page to Settings.
 """
 
@@ -36,6 +37,18 @@ def create_stage(ctx: GuiContext) -> Stage:
         stage.publish_button = install(share, editor)
 
     ctx.hooks.editor_toolbar.add(add_publish_button)
+
+    def add_responses(context_panel) -> None:
+        from pkm.gui.share.responses_panel import ResponsesPanel
+
+        panel = ResponsesPanel(ctx)
+        panel.open_url = lambda url: share.open_url(url)
+        context_panel.add_section(panel)
+        context_panel.context_shown.connect(panel.show_entry)
+        panel.checked.connect(lambda _results: stage.watch.count())
+        stage.sense_responses = panel
+
+    ctx.hooks.context_panel.add(add_responses)
     ctx.settings_pages.append(SettingsPage("Targets", lambda c: TargetsPage(c, share)))
     return stage
 

@@ -27,8 +27,8 @@ from pkm.gui.share.ops import LogRow
 from pkm.gui.share.words import when
 from pkm.gui.widgets import Hint, heading
 
-WHEN, ENTRY, TARGET, RESULT, LINK = range(5)
-HEADERS = ("When", "Entry", "Target", "Result", "Link")
+WHEN, ENTRY, TARGET, RESULT, RESPONSES, LINK = range(6)
+HEADERS = ("When", "Entry", "Target", "Result", "Responses", "Link")
 ROW = Qt.ItemDataRole.UserRole
 ALL = "All targets"
 
@@ -101,7 +101,7 @@ class PublishLogView(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(ENTRY, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(RESULT, QHeaderView.ResizeMode.Interactive)
-        for col, width in ((WHEN, 130), (TARGET, 220), (RESULT, 200), (LINK, 80)):
+        for col, width in ((WHEN, 130), (TARGET, 220), (RESULT, 200), (RESPONSES, 150), (LINK, 80)):
             self.tree.setColumnWidth(col, width)
         self.tree.itemClicked.connect(self._clicked)
         self.tree.itemDoubleClicked.connect(self._double_clicked)
@@ -140,9 +140,11 @@ class PublishLogView(QWidget):
                     row.title or "(an entry now in the trash)",
                     f"{p.target} · {row.kind_label}",
                     text,
+                    row.responses,
                     "Open ↗" if p.url else "",
                 ]
             )
+            item.setToolTip(RESPONSES, row.responses_tip)
             item.setData(ENTRY, ROW, row)
             item.setIcon(TARGET, badge_icon(p.kind, self.palette(), 16))
             item.setToolTip(WHEN, p.published_at or p.updated)

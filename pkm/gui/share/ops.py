@@ -46,6 +46,8 @@ class LogRow:
     title: str  # "" when the entry is in the trash or gone
     kind_label: str = ""
     action: str = ""  # the last success: "created" or "updated" ("" if none yet)
+    responses: str = ""  # what came back, in words ("2 replies, 3 likes"; "can't be read")
+    responses_tip: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,15 +145,26 @@ class ShareOps(QObject):
         from pkm.gui.share.kinds import label as kind_label
 
         def fn() -> list[LogRow]:
+            from pkm.gui.share.responses_panel import counts_words
+
             publishing = self.publishing()
             pubs = publishing.publications()
             entries = {e.id: e for e in self.ws.journal.get_many({p.entry_id for p in pubs})}
+            unreadable = self.ws.responses.unreadable()
+            counts: dict[int, dict[str, dict[str, int]]] = {}
             rows = []
             for p in pubs:
                 done = [e["action"] for e in publishing.history(p)]
                 action = next((a for a in reversed(done) if a in ("created", "updated")), "")
                 title = entries[p.entry_id].title if p.entry_id in entries else ""
-                rows.append(LogRow(p, title, kind_label(p.kind), action))
+                if p.target in unreadable:
+                    heard, tip = "can't be read", unreadable[p.target]
+                else:
+                    if p.entry_id not in counts:
+                        counts[p.entry_id] = self.ws.responses.counts(p.entry_id)
+                    heard = counts_words(counts[p.entry_id].get(p.target, {}))
+                    tip = "What came back from this place (Check now in Heard back reads it)"
+                rows.append(LogRow(p, title, kind_label(p.kind), action, heard, tip))
             return rows
 
         return self.ops.read(f"share-log:{id(owner)}", fn, on_done, owner=owner)

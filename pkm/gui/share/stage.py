@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,9 @@ from pkm.core.publish.base import TargetConfig
 from pkm.gui.share.controller import ShareController
 from pkm.gui.share.log_view import PublishLogView
 from pkm.gui.share.ops import LogRow
+from pkm.gui.share.resonance import ResonanceView
+from pkm.gui.share.responses_panel import ResponsesPanel
+from pkm.gui.share.responses_watch import ResponsesWatch
 from pkm.gui.share.targets_panel import TargetsPanel
 from pkm.gui.stage import GuiContext, Stage
 from pkm.gui.widgets import Hint
@@ -65,10 +69,25 @@ class ShareStage(Stage):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(8, 12, 16, 12)
+        # What came back, above where things went: hearing back is why one shares.
+        self.heard_back = ResponsesPanel(ctx, everything=True, title="Heard back", newest=3)
+        self.heard_back.open_url = lambda url: self.share.open_url(url)
+        rl.addWidget(self.heard_back)
+        self.watch = ResponsesWatch(ctx, self)
+        QTimer.singleShot(0, self, self.watch.start)  # once the window runs, not while built
+        self.heard_back.checked.connect(lambda _results: (self.watch.count(), self.refresh()))
+        self.sense_responses: ResponsesPanel | None = None  # set when Sense's column is built
         self.log = PublishLogView()
         self.log.open_link.connect(lambda url: self.share.open_url(url))
         self.log.open_entry.connect(ctx.window.open_entry.emit)
-        rl.addWidget(self.log, 1)
+        self.resonance = ResonanceView(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("shareTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.log, "Publish log")
+        self.tabs.addTab(self.resonance, "What resonated")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        rl.addWidget(self.tabs, 1)
         self.split.addWidget(left)
         self.split.addWidget(right)
         self.split.setStretchFactor(1, 1)
@@ -121,8 +140,14 @@ class ShareStage(Stage):
     def refresh(self) -> None:
         self.share.ops.targets(self._targets_loaded, owner=self)
 
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.resonance:
+            self.resonance.reload()
+
     def _publications_changed(self, _entry_id: object) -> None:
         self.refresh()
+        if self.isVisible():
+            self.heard_back.reload()  # a new place to hear back from
 
     def _targets_loaded(self, targets: list[TargetConfig]) -> None:
         self.targets = targets
@@ -137,6 +162,10 @@ class ShareStage(Stage):
     def activated(self) -> None:
         """Loaded when first shown (not at start-up), and fresh each visit ("2 days ago")."""
         self.refresh()
+        self.heard_back.reload()
+        self.watch.mark_seen()
+        if self.tabs.currentWidget() is self.resonance:
+            self.resonance.reload()
 
     def flush(self) -> None:
         """Open post windows save what was typed (their text is Share's to keep)."""
