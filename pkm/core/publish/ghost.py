@@ -126,6 +126,12 @@ class GhostAdapter(Adapter):
     can_find = True
     supports_draft = True
     options_help: dict[str, str] = {}
+    # Ghost's documented Admin API (posts, pages, tags, members…) has no endpoint for the
+    # comments members leave, so there is nothing pkm may read there.
+    responses_note = (
+        "Responses can't be read from Ghost: its Admin API offers no way to read members' "
+        "comments. Open the post on your site to see them."
+    )
 
     # ---- configuration ---------------------------------------------------------------
 
