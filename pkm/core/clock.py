@@ -25,6 +25,17 @@ def parse_iso(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
+def timestamp(text: str | None) -> float:
+    """An ISO time as seconds since the epoch; 0.0 for none or a bad one (a search
+    document's "newest" order must never fail on one odd row)."""
+    if not text:
+        return 0.0
+    try:
+        return dt.datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        return 0.0
+
+
 def parse_day(text: str) -> dt.date:
     """YYYY-MM-DD, also 'today' / 'yesterday'. Raises BadInput with a clear message."""
     from pkm.core.errors import BadInput

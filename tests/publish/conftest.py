@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
-import socket
 import ssl
 import uuid
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import pytest
 from tests.cli_helpers import run_cli
 from tests.publish import doubles
 from tests.publish.dovecot import dovecot_fixture
+from tests.publish.ports import free_port
 from tests.publish.synapse import synapse_fixture
 
 WP_ENV = Path(os.environ.get("PKM_WP_ENV", "/tmp/pkm-wordpress.env"))
@@ -116,12 +116,6 @@ def stored_bytes(home: Path) -> bytes:
 # ---- SMTP (aiosmtpd) ---------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Mailbox:
     def __init__(self) -> None:
         self.envelopes: list = []
@@ -200,7 +194,7 @@ def _start_smtp(tls: tuple[Path, Path] | None, **kwargs) -> SmtpServer:
         )
         return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
 
-    mailbox, port = Mailbox(), _free_port()
+    mailbox, port = Mailbox(), free_port()
     if tls:
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(str(tls[0]), str(tls[1]))

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.publish.ports import free_port
+
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 LDA = "/usr/lib/dovecot/dovecot-lda"
 # The same login as the SMTP test server (conftest), as one account sends and receives.
@@ -75,12 +77,6 @@ def missing_reason() -> str:
     return ""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Dovecot:
     folder: Path
@@ -93,7 +89,7 @@ class Dovecot:
 
     def start(self) -> None:
         d = self.folder
-        self.port = _free_port()
+        self.port = free_port()
         if os.geteuid() == 0:
             mail = pwd.getpwnam("dovecot")
             internal, login, uid, gid = "dovecot", "dovenull", mail.pw_uid, mail.pw_gid

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ import httpx
 import pytest
 
 from pkm.core.publish.ghost import admin_token
+from tests.publish.ports import free_port
 
 GHOST_ENV = Path(os.environ.get("PKM_GHOST_ENV", "/tmp/pkm-ghost.env"))
 START_SECONDS = 180  # a cold start on a busy 2-core machine takes ~20 s; be generous
@@ -77,12 +77,6 @@ def _env() -> dict[str, str]:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_ghost(workdir: Path) -> Iterator[GhostServer]:
     if not GHOST_ENV.exists():
         pytest.skip(
@@ -95,7 +89,7 @@ def start_ghost(workdir: Path) -> Iterator[GhostServer]:
         pytest.skip(f"Ghost is not installed where {GHOST_ENV} says ({ghost_dir})")
     db = workdir / "ghost.db"
     shutil.copyfile(env["PKM_GHOST_DB"], db)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = workdir / "ghost.log"
     overrides = {  # Ghost's config from the environment (nconf: __ separates levels)

@@ -11,7 +11,6 @@ Synapse's own `register_new_matrix_user`, rooms with the Client-Server API.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+
+from tests.publish.ports import free_port
 
 HOME = Path(os.environ.get("PKM_SYNAPSE_HOME", "/opt/pkm-synapse"))
 BASE_CONFIG = HOME / "conf" / "homeserver.yaml"
@@ -73,12 +74,6 @@ def missing_reason() -> str:
     return ""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Synapse:
     folder: Path
@@ -94,7 +89,7 @@ class Synapse:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         d = self.folder
         (d / "log.config").write_text(LOG_CONFIG.replace("LOGFILE", str(d / "homeserver.log")))
         override = OVERRIDE.replace("PORT", str(self.port)).replace("DIR", str(d))

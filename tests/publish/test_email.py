@@ -132,12 +132,13 @@ def _outward_ip() -> str | None:
 def test_unencrypted_smtp_is_refused_beyond_this_computer(pub, entry):
     from aiosmtpd.controller import Controller
 
-    from tests.publish.conftest import Mailbox, _free_port
+    from tests.publish.conftest import Mailbox
+    from tests.publish.ports import free_port
 
     ip = _outward_ip()
     if ip is None:
         pytest.skip("this machine has no network address besides loopback")
-    mailbox, port = Mailbox(), _free_port()
+    mailbox, port = Mailbox(), free_port()
     controller = Controller(mailbox, hostname=ip, port=port)
     controller.start()
     try:
@@ -156,11 +157,12 @@ def test_implicit_tls_smtps(pub, tls_files, entry):
 
     from aiosmtpd.controller import Controller
 
-    from tests.publish.conftest import Mailbox, _free_port
+    from tests.publish.conftest import Mailbox
+    from tests.publish.ports import free_port
 
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(str(tls_files[0]), str(tls_files[1]))
-    mailbox, port = Mailbox(), _free_port()
+    mailbox, port = Mailbox(), free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port, ssl_context=ctx)
     controller.start()
     try:

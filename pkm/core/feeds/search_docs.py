@@ -7,21 +7,12 @@ of an article are not indexed: one search hit per article.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Sequence
 
+from pkm.core.clock import timestamp
 from pkm.core.db import Store, in_chunks
 
 _COLUMNS = "id, title, text, feed_title, published, sort_at, updated_at, first_seen"
-
-
-def _timestamp(text: str | None) -> float:
-    if not text:
-        return 0.0
-    try:
-        return dt.datetime.fromisoformat(text).timestamp()
-    except ValueError:
-        return 0.0
 
 
 class ItemDocs:
@@ -43,7 +34,7 @@ class ItemDocs:
                 day=(r["published"] or r["sort_at"])[:10],
                 tags=tags.get(r["id"], ()),
                 source=r["feed_title"],
-                updated=_timestamp(r["updated_at"] or r["first_seen"]),
+                updated=timestamp(r["updated_at"] or r["first_seen"]),
             )
             for r in rows
         ]

@@ -8,9 +8,9 @@ The title names who answered which post, so a hit reads "Bob on Working out loud
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Sequence
 
+from pkm.core.clock import timestamp
 from pkm.core.db import Store, in_chunks
 
 _SELECT = """SELECT r.id, r.author, r.text, r.at, r.updated, t.name AS target,
@@ -19,13 +19,6 @@ _SELECT = """SELECT r.id, r.author, r.text, r.at, r.updated, t.name AS target,
              JOIN publish_targets t ON t.id = p.target_id
              LEFT JOIN entries e ON e.id = p.entry_id
              WHERE r.kind IN ('comment', 'reply')"""
-
-
-def _timestamp(text: str | None) -> float:
-    try:
-        return dt.datetime.fromisoformat(text or "").timestamp()
-    except ValueError:
-        return 0.0
 
 
 class ResponseDocs:
@@ -45,7 +38,7 @@ class ResponseDocs:
                 body=r["text"],
                 day=(r["at"] or r["updated"])[:10],
                 source=r["target"],
-                updated=_timestamp(r["updated"]),
+                updated=timestamp(r["updated"]),
             )
             for r in rows
         ]
