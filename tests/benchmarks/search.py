@@ -1,6 +1,7 @@
 """Search benchmark: pkm's SearchIndex vs Whoosh at its defaults vs SQLite FTS5.
 
     python tests/benchmarks/search.py [--docs 20000] [--queries 120] [--pkm-only]
+        [--cpu] [--baseline-tree DIR]
     python tests/benchmarks/search.py --writer [--docs 20000] [--merge-docs 300]
 
 Builds the synthetic corpus of ``shared/bench/corpus.py`` (half journal
@@ -12,6 +13,10 @@ of stdout is one JSON object with docs/s and p50/p95/max per engine.
 ``--pkm-only`` skips FTS5 and Whoosh, for before/after runs of pkm alone;
 ``--cpu`` times with the thread's CPU time instead of the wall clock (on a
 machine others share, the wall clock of the same code moved 2x between runs).
+``--baseline-tree DIR`` also builds an index with the engine of another
+checkout (``git worktree add /tmp/pre-lang 4471938^1``) and runs every
+search on both, alternating, in the same run: the A/B figures, ratios per
+query type, and how many queries have the same top 10 on both.
 
 ``--writer`` instead measures the reasons behind the bulk writer's design
 (``pkm/core/search/bulk.py``, ``build.py``, ``perdoc.py``, ``postings.py``):
@@ -132,7 +137,107 @@ def time_keystrokes(run: Callable[[str], object], queries: Sequence[str]) -> lis
 # -- engines ---------------------------------------------------------------
 
 
-def bench_pkm(docs: list[IndexDoc], queries: list[str], tmp: Path) -> tuple[dict, list[float]]:
+class Engine:
+    """A SearchIndex class to benchmark: this checkout's, or another's
+    (``--baseline-tree``), with that checkout's IndexDoc."""
+
+    def __init__(self, name: str, index_cls: type, doc_cls: type) -> None:
+        self.name = name
+        self.index_cls = index_cls
+        self.doc_cls = doc_cls
+        self.index: Any = None
+        self.modules: dict[str, ModuleType] = {}
+
+
+def _pkm_modules() -> dict[str, ModuleType]:
+    return {k: v for k, v in sys.modules.items() if k == "pkm" or k.startswith("pkm.")}
+
+
+#: The engine whose ``pkm`` modules are in sys.modules (see ``activate``).
+_active: Engine | None = None
+
+
+def activate(engine: Engine) -> None:
+    """Put ``engine``'s ``pkm`` modules in sys.modules (outside timed code):
+    Whoosh pickles the schema's field classes by module name and finds them
+    there when it writes or opens an index."""
+    global _active
+    if _active is engine:
+        return
+    if _active is not None:
+        _active.modules = _pkm_modules()
+    for k in _pkm_modules():
+        del sys.modules[k]
+    sys.modules.update(engine.modules)
+    _active = engine
+
+
+def load_engine(tree: Path) -> Engine:
+    """SearchIndex and IndexDoc of the checkout in ``tree``, imported beside
+    this one under the same module names: ``activate`` swaps the two sets of
+    ``pkm`` modules in sys.modules, so both engines run in one process on
+    the same corpus, query by query (same-run A/B)."""
+    global _active
+    ours = Engine("pkm", SearchIndex, IndexDoc)
+    ours.modules = _pkm_modules()
+    _active = ours
+    for k in ours.modules:
+        del sys.modules[k]
+    sys.path.insert(0, str(tree))
+    try:
+        mod = importlib.import_module("pkm.core.search")
+        if not Path(mod.__file__ or "").resolve().is_relative_to(tree.resolve()):
+            sys.exit(f"--baseline-tree {tree}: its pkm package was not the one imported.")
+        engine = Engine(f"baseline ({tree.name})", mod.SearchIndex, mod.IndexDoc)
+    finally:
+        sys.path.remove(str(tree))
+    engine.modules = _pkm_modules()
+    _active = engine
+    activate(ours)
+    return engine
+
+
+def build(engine: Engine, docs: list[IndexDoc], tmp: Path) -> float:
+    """Rebuild ``engine``'s index from ``docs``; returns docs/s."""
+    activate_if_loaded(engine)
+    theirs = [engine.doc_cls(*astuple_fields(d)) for d in docs] if engine.name != "pkm" else docs
+    engine.index = engine.index_cls(tmp / f"index-{len(os.listdir(tmp))}")
+    t0 = clock()
+    n = engine.index.rebuild(theirs, total=len(theirs))
+    return n / (clock() - t0)
+
+
+def activate_if_loaded(engine: Engine) -> None:
+    if engine.modules:  # a baseline was loaded: the engines' modules take turns
+        activate(engine)
+
+
+def astuple_fields(d: IndexDoc) -> tuple:
+    """The IndexDoc fields every checkout's IndexDoc has, in order."""
+    return (d.key, d.kinds, d.title, d.body, d.day, d.tags, d.source, d.updated)
+
+
+def interleaved(
+    engines: Sequence[Engine], searches: Sequence[tuple[str, bool]], fetch_text: Callable
+) -> list[list[float]]:
+    """Each search on every engine in turn (the order alternating), so that
+    the load of a shared machine falls on all of them alike; ms per engine."""
+    times: list[list[float]] = [[] for _ in engines]
+    for n, (query, ayt) in enumerate(searches):
+        order = list(range(len(engines)))
+        if n % 2:
+            order.reverse()
+        for k in order:
+            activate_if_loaded(engines[k])
+            t0 = clock()
+            engines[k].index.search(query, limit=20, fetch_text=fetch_text, as_you_type=ayt)
+            times[k].append((clock() - t0) * 1000)
+    return times
+
+
+def bench_pkm(
+    docs: list[IndexDoc], queries: list[str], tmp: Path, baseline: Engine | None = None
+) -> tuple[dict, list[float]]:
     db = sqlite3.connect(tmp / "bodies.db", check_same_thread=False)
     db.execute("CREATE TABLE bodies (key TEXT PRIMARY KEY, body TEXT)")
     with db:
@@ -143,19 +248,21 @@ def bench_pkm(docs: list[IndexDoc], queries: list[str], tmp: Path) -> tuple[dict
         sql = f"SELECT key, body FROM bodies WHERE key IN ({marks})"
         return dict(db.execute(sql, list(keys)).fetchall())
 
-    index = SearchIndex(tmp / "pkm-index")
-    t0 = clock()
-    n = index.rebuild(docs, total=len(docs))
-    rate = n / (clock() - t0)
-    times = time_queries(lambda q: index.search(q, limit=20, fetch_text=fetch_text), queries)
-    keystrokes = time_keystrokes(
-        lambda q: index.search(q, limit=20, fetch_text=fetch_text, as_you_type=True), queries
-    )
+    engines = [_active if baseline and _active else Engine("pkm", SearchIndex, IndexDoc)]
+    engines += [baseline] if baseline else []
+    rates = [build(e, docs, tmp) for e in engines]
+    index = engines[0].index
+    times_all = interleaved(engines, [(q, False) for q in queries], fetch_text)
+    typed = [(q[:n], True) for q in queries for n in range(2, len(q) + 1)]
+    keys_all = interleaved(engines, typed, fetch_text)
+    times, keystrokes = times_all[0], keys_all[0]
     print(
         f"pkm keystrokes: {len(keystrokes)} searches as you type, p50 "
         f"{statistics.median(keystrokes):.1f} ms, p95 {percentile(keystrokes, 95):.1f} ms, "
         f"max {max(keystrokes):.1f} ms"
     )
+    if baseline is not None:
+        compare(engines, rates, times_all, keys_all, queries, fetch_text)
 
     # incremental update latency on the full index: replace one doc, then delete one
     update_ms = []
@@ -176,11 +283,49 @@ def bench_pkm(docs: list[IndexDoc], queries: list[str], tmp: Path) -> tuple[dict
         f"max {max(update_ms):.1f} ms over 20 commits; delete 1 doc {delete_ms:.1f} ms; "
         f"next search {after_ms:.1f} ms ({hits.total} hits)"
     )
-    index.close()
+    for e in engines:
+        e.index.close()
     db.close()
-    result = summary(times, rate)
+    result = summary(times, rates[0])
     result["keystroke_p95_ms"] = round(percentile(keystrokes, 95), 2)
     return result, times
+
+
+def compare(
+    engines: Sequence[Engine],
+    rates: Sequence[float],
+    times: Sequence[list[float]],
+    keys: Sequence[list[float]],
+    queries: Sequence[str],
+    fetch_text: Callable,
+) -> None:
+    """pkm against the baseline tree, same run: figures, ratios, and whether
+    the top 10 of every query of the mix is the same."""
+    old, (tn, to), (kn, ko) = engines[1], times, keys
+    print(f"same-run A/B, pkm vs {old.name} (ratio > 1: pkm slower):")
+    print(f"  indexing {rates[0]:.0f} vs {rates[1]:.0f} docs/s (x{rates[1] / rates[0]:.2f} time)")
+    for label, a, b in (("query mix", tn, to), ("keystrokes", kn, ko)):
+        pa, pb = percentile(a, 95), percentile(b, 95)
+        ma, mb = statistics.median(a), statistics.median(b)
+        print(
+            f"  {label:10} p50 {ma:.1f} vs {mb:.1f} ms (x{ma / mb:.2f})   "
+            f"p95 {pa:.1f} vs {pb:.1f} ms (x{pa / pb:.2f})"
+        )
+    for k, label in enumerate(QUERY_TYPES):
+        a, b = tn[k :: len(QUERY_TYPES)], to[k :: len(QUERY_TYPES)]
+        print(
+            f"  {label:12} p50 {statistics.median(a):5.1f} vs {statistics.median(b):5.1f} ms   "
+            f"p95 {percentile(a, 95):5.1f} vs {percentile(b, 95):5.1f} ms"
+        )
+    same = 0
+    for query in queries:
+        tops = []
+        for e in engines:
+            activate(e)
+            tops.append([h.key for h in e.index.search(query, limit=10).hits])
+        same += tops[0] == tops[1]
+    activate(engines[0])
+    print(f"  same top 10 as the baseline: {same}/{len(queries)} queries")
 
 
 def bench_whoosh_default(
@@ -269,6 +414,11 @@ def main() -> None:
         "--pkm-only", action="store_true", help="skip FTS5 and Whoosh (before/after runs of pkm)"
     )
     parser.add_argument(
+        "--baseline-tree",
+        type=Path,
+        help="also run the SearchIndex of this checkout, query by query (same-run A/B)",
+    )
+    parser.add_argument(
         "--cpu", action="store_true", help="time with this thread's CPU time, not the wall clock"
     )
     args = parser.parse_args()
@@ -296,7 +446,8 @@ def main() -> None:
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="pkm-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        results["pkm"], pkm_times = bench_pkm(docs, queries, tmp)
+        baseline = load_engine(args.baseline_tree) if args.baseline_tree else None
+        results["pkm"], pkm_times = bench_pkm(docs, queries, tmp, baseline)
         whoosh_times: list[float] = []
         if not args.pkm_only:
             results["fts5"], _ = bench_fts5(raw, queries, tmp)

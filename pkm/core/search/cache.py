@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from itertools import accumulate, repeat
 from typing import Any
 
+import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.columns import FixedBytesColumn
 from whoosh.matching import ListMatcher
@@ -36,6 +37,26 @@ STEM = "\x00"
 #: Cached decoded postings (ids + weights, 8 bytes each) at most.
 CACHE_POSTINGS = 4_000_000
 
+#: Postings as the engine reads them: docnums (ascending, int32) and weights
+#: (term frequencies, float32), numpy arrays over the decoded buffers.
+Postings = tuple[np.ndarray, np.ndarray]
+_EMPTY: Postings = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+
+
+def _as_arrays(ids: Sequence[int], ws: Sequence[float]) -> Postings:
+    """Decoded postings as numpy arrays: no copy for the W3 blocks' arrays."""
+    if not len(ids):
+        return _EMPTY
+    if isinstance(ids, array) and ids.itemsize == 4:
+        a = np.frombuffer(ids, dtype=np.uint32).view(np.int32)
+    else:
+        a = np.asarray(ids, dtype=np.int32)
+    if isinstance(ws, array) and ws.typecode == "f":
+        w = np.frombuffer(ws, dtype=np.float32)
+    else:
+        w = np.asarray(ws, dtype=np.float32)
+    return a, w
+
 
 def _read_postings(
     reader: Any, field: str, term: str | bytes
@@ -47,6 +68,43 @@ def _read_postings(
     except (KeyError, TermNotFound):
         return (), ()
     return _decode(m)
+
+
+def _read_arrays(reader: Any, field: str, term: str) -> Postings:
+    """:func:`_read_postings` as numpy arrays (what the engine reads).
+
+    W3 blocks are unpickled and their delta tuples concatenated in one list
+    (each block's deltas start from 0, so its first one is made relative to
+    the previous block's last docnum), then one ``np.fromiter`` and one
+    ``cumsum``: twice as fast as ``accumulate`` into an ``array`` per block,
+    which mattered at 100k documents (a common word's first search decodes
+    100k postings)."""
+    try:
+        m = reader._terms.matcher(field, term.encode("utf-8"), reader.schema[field].format)
+    except (KeyError, TermNotFound):
+        return _EMPTY
+    if not isinstance(m, W3LeafMatcher) or m._byteids:
+        return _as_arrays(*_decode(m))
+    deltas: list[int] = []
+    weights: list[float] = []
+    last = 0
+    while True:
+        m._read_data()
+        start = len(deltas)
+        deltas.extend(m._data[0])
+        deltas[start] -= last
+        last = m._maxid
+        w = m._data[1]
+        if w is None or isinstance(w, float):
+            weights.extend(repeat(1.0 if w is None else w, m._blocklength))
+        else:
+            weights.extend(w)
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)
+    n = len(deltas)
+    ids = np.cumsum(np.fromiter(deltas, dtype=np.int64, count=n)).astype(np.int32)
+    return ids, np.fromiter(weights, dtype=np.float32, count=n)
 
 
 def _decode(m: Any) -> tuple[Sequence[int], Sequence[float]]:
@@ -123,10 +181,10 @@ class SegmentCache:
 
     def __init__(self, path: pathlib.Path) -> None:
         self.path = path
-        self.postings: OrderedDict[tuple[str, str, str], tuple[Any, Any]] = OrderedDict()
+        self.postings: OrderedDict[tuple[str, str, str], Postings] = OrderedDict()
         self.size = 0
-        self.columns: dict[tuple[str, str], array] = {}
-        self.norm_lists: dict[tuple[str, str], tuple[float, list]] = {}
+        self.columns: dict[tuple[str, str], np.ndarray] = {}
+        self.norm_lists: dict[tuple[str, str], tuple[float, np.ndarray]] = {}
         self.variant_maps: dict[str, dict[str, Any]] = {}
         self.word_lists: dict[tuple[str, str], list[str]] = {}
         self.folded_lists: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
@@ -207,7 +265,7 @@ class SegmentCache:
             hit = self.folded_lists[key] = ([f for f, _ in pairs], [w for _, w in pairs])
         return hit
 
-    def get(self, reader: Any, segid: str, field: str, term: str) -> tuple[Any, Any]:
+    def get(self, reader: Any, segid: str, field: str, term: str) -> Postings:
         """Postings of ``term``; "\x00stem" = all words with that stem, merged
         (tf summed), so BM25 over words equals BM25 over stems."""
         key = (segid, field, term)
@@ -220,15 +278,16 @@ class SegmentCache:
             if len(group) == 1:
                 hit = self.get(reader, segid, field, group[0])
             else:
-                merged: dict[int, float] = {}
-                for word in group:
-                    ids, ws = self.get(reader, segid, field, word)
-                    for d, w in zip(ids, ws, strict=True):
-                        merged[d] = merged.get(d, 0.0) + w
-                order = sorted(merged)
-                hit = (array("I", order), array("f", map(merged.__getitem__, order)))
+                parts = [self.get(reader, segid, field, word) for word in group]
+                ids = np.concatenate([p[0] for p in parts])
+                if not len(ids):
+                    hit = _EMPTY
+                else:  # the words' tfs summed per doc, in the group's order
+                    order, where = np.unique(ids, return_inverse=True)
+                    ws = np.bincount(where, weights=np.concatenate([p[1] for p in parts]))
+                    hit = (order.astype(np.int32), ws.astype(np.float32))
         else:
-            hit = _read_postings(reader, field, term)
+            hit = _read_arrays(reader, field, term)
         self.postings[key] = hit
         self.size += len(hit[0])
         while self.size > CACHE_POSTINGS and len(self.postings) > 1:
@@ -236,23 +295,28 @@ class SegmentCache:
             self.size -= len(old[0])
         return hit
 
-    def norms(self, reader: Any, segid: str, field: str, avg: float, table: list[float]) -> list:
+    def norms(self, reader: Any, segid: str, field: str, avg: float, table: list[float]) -> Any:
         """Per-doc BM25 length norms of one field (``table`` per length byte),
-        kept until the average length changes (i.e. the index changes)."""
+        as a float64 array, kept until the average length changes (i.e. the
+        index changes)."""
         key = (segid, f"norms:{field}")
         hit = self.norm_lists.get(key)
         if hit is None or hit[0] != avg:
-            hit = (avg, list(map(table.__getitem__, self.column(reader, segid, field))))
+            hit = (avg, np.asarray(table, dtype=np.float64)[self.column(reader, segid, field)])
             self.norm_lists[key] = hit
         return hit[1]
 
-    def column(self, reader: Any, segid: str, name: str) -> array:
+    def column(self, reader: Any, segid: str, name: str) -> np.ndarray:
+        """A per-doc column as an array: "newest" (int64), else a field's
+        length bytes (uint8)."""
         key = (segid, name)
         col = self.columns.get(key)
         if col is None:
             if name == "newest":
-                col = _fixed_column(reader, name, reader.schema[name].column_type, "q")
+                raw = _fixed_column(reader, name, reader.schema[name].column_type, "q")
+                col = np.frombuffer(raw, dtype=np.int64)
             else:  # field lengths, as length bytes
-                col = _fixed_column(reader, f"_{name}_len", LENGTHS_COLUMN, "B")
+                raw = _fixed_column(reader, f"_{name}_len", LENGTHS_COLUMN, "B")
+                col = np.frombuffer(raw, dtype=np.uint8)
             self.columns[key] = col
         return col

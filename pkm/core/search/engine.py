@@ -1,22 +1,31 @@
-"""The query engine: term-at-a-time BM25F over whole decoded posting blocks.
+"""The query engine: term-at-a-time BM25F over whole posting lists, as arrays.
 
 Instead of Whoosh's per-posting matcher calls (several Python method calls
 for every posting, too slow for a very common word as you type), each
-query-plan node evaluates per segment to {docnum: score}, reading postings
-through :class:`SegmentCache`. ``python tests/benchmarks/search.py`` prints
-both engines' latency per query type.
+query-plan node evaluates per segment to a :class:`Docs`: a boolean mask and
+a score per document of the segment, computed with numpy over the decoded
+posting arrays that :class:`SegmentCache` keeps. Why dense arrays and numpy
+(issue 16, "Scale"): at 100k documents a very common word has ~25k postings
+per segment, and any per-posting Python work (a dict comprehension to
+score, ``heapq.nlargest`` to rank, a dict lookup per posting to intersect)
+cost 10-30 ms a query, over the 20 ms the issue allows; the same work as
+array operations over a segment's 25k slots costs tens of microseconds, and
+needs none of the pruning tricks (max-score, WAND) whose bookkeeping is
+itself Python work per posting. The scores are the same floating-point
+operations in the same order as before (``tests/test_search_index.py``
+checks them against Whoosh's own BM25F); ``python
+tests/benchmarks/search.py`` prints both engines' latency per query type.
 """
 
 from __future__ import annotations
 
-import heapq
-from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from itertools import islice, pairwise
 from math import log
 from typing import Any
 
+import numpy as np
 from whoosh.automata.fsa import find_all_matches
 from whoosh.codec.base import Automata
 from whoosh.util.numeric import byte_to_length
@@ -42,29 +51,73 @@ MAX_EXPANSION = 1024
 #: "Strasse" (issue 16). Only where accents are involved, so English
 #: rankings are exactly as before.
 EXACT_BONUS = 0.25
+#: One length-byte decoded per byte value (Whoosh's length encoding).
+_LENGTHS = [byte_to_length(b) for b in range(256)]
 
 
-def _best(res: dict[int, float], newest: array, limit: int, by_newest: bool) -> list[int]:
-    """Top ``limit`` docnums of one segment: by score then newest, or by
-    newest. C-level ``nlargest`` keys; tuples only for the few ties."""
-    if not res:
-        return []
-    if by_newest:
-        return heapq.nlargest(limit, res, key=newest.__getitem__)
-    top = heapq.nlargest(limit, res, key=res.__getitem__)
-    cutoff = res[top[-1]]
-    if cutoff == res[top[0]]:  # all tied (e.g. filters only): newest first
-        tied = [d for d, x in res.items() if x == cutoff]
-        return heapq.nlargest(limit, tied, key=newest.__getitem__)
-    cands = [d for d, x in res.items() if x >= cutoff]
-    return heapq.nlargest(limit, cands, key=lambda d: (res[d], newest[d]))
+class Docs:
+    """The documents of one segment a node matches (``mask``) and their
+    scores (``score``; 0 where unscored or unmatched), both of the
+    segment's length. ``d in docs`` asks about one docnum."""
+
+    __slots__ = ("mask", "score")
+
+    def __init__(self, mask: np.ndarray, score: np.ndarray) -> None:
+        self.mask = mask
+        self.score = score
+
+    @classmethod
+    def none(cls, n: int) -> Docs:
+        return cls(np.zeros(n, dtype=bool), np.zeros(n, dtype=np.float64))
+
+    def __contains__(self, d: int) -> bool:
+        return bool(self.mask[d])
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.mask))
+
+    def any(self) -> bool:
+        return bool(self.mask.any())
+
+    def ids(self) -> np.ndarray:
+        """The matching docnums, ascending."""
+        return np.flatnonzero(self.mask)
+
+
+def _best(docs: Docs, newest: np.ndarray, limit: int, by_newest: bool) -> np.ndarray:
+    """Top ``limit`` docnums of one segment: by score then newest (then
+    docnum), or by newest then score. Partitions find the cut-offs (on the
+    first key, then among its ties on the second), so only a few are sorted
+    even when thousands tie (a filter alone scores them all 0)."""
+    ids = docs.ids()
+    if not len(ids):
+        return ids
+    sc = docs.score[ids]
+    nw = newest[ids]
+    first, second = (nw, sc) if by_newest else (sc, nw)
+    n = len(ids)
+    if n > limit:
+        cutoff = np.partition(first, n - limit)[n - limit]
+        keep = first > cutoff
+        tied = np.flatnonzero(first == cutoff)
+        need = limit - int(np.count_nonzero(keep))
+        if len(tied) > need:
+            sec = second[tied]
+            c2 = np.partition(sec, len(tied) - need)[len(tied) - need]
+            tied = tied[sec >= c2]
+        keep[tied] = True
+        ids, first, second = ids[keep], first[keep], second[keep]
+    # lexsort: the last key is the primary one; docnum ascending breaks ties
+    order = np.lexsort((ids, -second, -first))
+    return ids[order[:limit]]
 
 
 class Run:
     """One query execution over the searcher's segments, term-at-a-time.
 
-    Each node evaluates, per segment, to {docnum: score}; filters score 0.
-    ``within`` (docs still possible) lets And skip scoring the others.
+    Each node evaluates, per segment, to :class:`Docs`; filters score 0.
+    ``within`` (docs still possible, from an enclosing And) bounds the only
+    per-document Python work left: verifying phrases.
     """
 
     def __init__(self, searcher: Any, cache: SegmentCache, common: frozenset[str]) -> None:
@@ -76,12 +129,13 @@ class Run:
             for r, _ in searcher.reader().leaf_readers()
             if (seg := r.segment()) is not None  # an empty index has no segment
         ]
+        self.sizes = [r.doc_count_all() for r, _ in self.leaves]
         self.n_all = searcher.doc_count_all()
         #: Languages besides English that the index's notes are stemmed in.
         self.langs = sorted(frozenset().union(*(cache.langs(r, seg) for r, seg in self.leaves)))
         self.expanded: set[str] = set()
         self._df: dict[tuple[str, str], int] = {}
-        self._norms: dict[tuple[int, str], list[float]] = {}
+        self._norms: dict[tuple[int, str], np.ndarray] = {}
         self._expansions: dict[tuple[str, str, str], list[str]] = {}
 
     # -- statistics ----------------------------------------------------
@@ -98,13 +152,13 @@ class Run:
             self._df[key] = n
         return n
 
-    def norms(self, i: int, field: str) -> list[float]:
+    def norms(self, i: int, field: str) -> np.ndarray:
         """Per doc of segment ``i``: K1 * (1 - B + B * length / avg length)."""
         nd = self._norms.get((i, field))
         if nd is None:
             reader, segid = self.leaves[i]
             avg = self.s.avg_field_length(field) or 1.0
-            table = [K1 * ((1 - B) + B * byte_to_length(b) / avg) for b in range(256)]
+            table = [K1 * ((1 - B) + B * n / avg) for n in _LENGTHS]
             nd = self._norms[i, field] = self.cache.norms(reader, segid, field, avg, table)
         return nd
 
@@ -142,26 +196,21 @@ class Run:
                 parts.extend((field, w, boost * EXACT_BONUS) for w in same)
         return parts
 
-    def score(self, i: int, parts: Iterable[tuple[str, str, float]], within: Any = None) -> dict:
-        """BM25F: sum over (field, term, boost) of boost * BM25(term in field)."""
+    def score(self, i: int, parts: Iterable[tuple[str, str, float]]) -> Docs:
+        """BM25F: sum over (field, term, boost) of boost * BM25(term in field),
+        the parts added in order (the same sums, to the last bit, as the
+        per-posting dicts this replaced)."""
         reader, segid = self.leaves[i]
-        acc: dict[int, float] = {}
+        out = Docs.none(self.sizes[i])
         for field, term, boost in parts:
             ids, ws = self.cache.get(reader, segid, field, term)
-            if not ids:
+            if not len(ids):
                 continue
             k = boost * (log(self.n_all / (self.df(field, term) + 1)) + 1) * (K1 + 1)
-            nd = self.norms(i, field)
-            if within is None:
-                sc = {d: k * w / (w + nd[d]) for d, w in zip(ids, ws, strict=True)}
-            else:
-                sc = {d: k * w / (w + nd[d]) for d, w in zip(ids, ws, strict=True) if d in within}
-            if len(sc) > len(acc):
-                acc, sc = sc, acc
-            get = acc.get
-            for d, x in sc.items():
-                acc[d] = get(d, 0.0) + x
-        return acc
+            w = ws.astype(np.float64)
+            out.score[ids] += k * w / (w + self.norms(i, field)[ids])
+            out.mask[ids] = True
+        return out
 
     def expand(self, field: str, text: str, mode: str, maxdist: int = 0) -> list[str]:
         """Terms of ``field`` starting with ``text`` ("prefix"), or within
@@ -219,13 +268,13 @@ class Run:
             parts.extend((field, t, boost) for t in terms)
         return parts
 
-    def verify(self, i: int, docs: dict, stems: Sequence[str], title_only: bool) -> dict:
+    def verify(self, i: int, docs: Docs, stems: Sequence[str], title_only: bool) -> Docs:
         """Keep docs whose ``seq`` column holds ``stems`` adjacent (in order)."""
         reader = self.leaves[i][0]
         cr = reader.column_reader("seq", translate=False)
         pattern = seq_bytes(stems)
-        out = {}
-        for d, x in docs.items():
+        keep = np.zeros_like(docs.mask)
+        for d in docs.ids().tolist():
             b = cr[d]
             end = len(b)
             if title_only:
@@ -237,8 +286,8 @@ class Run:
             while j != -1 and j % 4:
                 j = b.find(pattern, j + 1, end)
             if j != -1:
-                out[d] = x
-        return out
+                keep[d] = True
+        return Docs(keep, np.where(keep, docs.score, 0.0))
 
     # -- nodes ---------------------------------------------------------
 
@@ -257,87 +306,106 @@ class Run:
             return min(self.df(field, STEM + s) for s in node.stems)
         return self.n_all
 
-    def eval(self, node: q.Node, i: int, within: Any = None) -> dict:
+    def eval(self, node: q.Node, i: int, within: Docs | None = None) -> Docs:
+        """What ``node`` matches in segment ``i``; with ``within``, only
+        docs in it are guaranteed (others may be left out, or not)."""
         if isinstance(node, q.Word):
-            return self.score(i, self.word_parts(node, i), within)
+            return self.score(i, self.word_parts(node, i))
         if isinstance(node, q.Prefix | q.Fuzzy):
-            return self.score(i, self.expansions(node), within)
+            return self.score(i, self.expansions(node))
         if isinstance(node, q.Phrase):
             return self.phrase(node, i, within)
         if isinstance(node, q.Keyword):
             terms = self.expand(node.field, node.value, "prefix") if node.prefix else [node.value]
             reader, segid = self.leaves[i]
-            acc: dict[int, float] = {}
+            out = Docs.none(self.sizes[i])
             for t in terms:
-                acc.update(dict.fromkeys(self.cache.get(reader, segid, node.field, t)[0], 0.0))
-            return acc if within is None else {d: 0.0 for d in acc if d in within}
+                out.mask[self.cache.get(reader, segid, node.field, t)[0]] = True
+            return out
         if isinstance(node, q.DayRange):
-            return self.days(i, node, self.everything(i) if within is None else within)
+            return self.days(i, node)
         if isinstance(node, q.Or):
-            acc = {}
+            out = Docs.none(self.sizes[i])
             for child in node.children:
-                for d, x in self.eval(child, i, within).items():
-                    acc[d] = acc.get(d, 0.0) + x
-            return acc
+                r = self.eval(child, i, within)
+                out.mask |= r.mask
+                out.score += r.score
+            return out
         if isinstance(node, q.Not):
-            base = self.everything(i) if within is None else dict(within)
-            for d in self.eval(node.child, i, base):
-                base.pop(d, None)
-            return base
+            mask = ~self.eval(node.child, i, within).mask
+            if within is not None:
+                mask &= within.mask
+            return Docs(mask, np.zeros(self.sizes[i]))
         return self.conj(node.children, i, within)
 
-    def everything(self, i: int) -> dict:
-        return dict.fromkeys(range(self.leaves[i][0].doc_count_all()), 0.0)
+    def everything(self, i: int) -> Docs:
+        n = self.sizes[i]
+        return Docs(np.ones(n, dtype=bool), np.zeros(n))
 
-    def days(self, i: int, node: q.DayRange, docs: Any) -> dict:
+    def days(self, i: int, node: q.DayRange) -> Docs:
         reader, segid = self.leaves[i]
         newest = self.cache.column(reader, segid, "newest")
         lo = (node.lo or 0) << 32
         hi = ((node.hi + 1) << 32) if node.hi is not None else 1 << 62
-        if isinstance(docs, dict):
-            return {d: x for d, x in docs.items() if lo <= newest[d] < hi}
-        return {d: 0.0 for d in docs if lo <= newest[d] < hi}
+        return Docs((newest >= lo) & (newest < hi), np.zeros(self.sizes[i]))
 
-    def conj(self, children: Sequence[q.Node], i: int, within: Any = None) -> dict:
-        """And: cheapest positive child first, then the others within it."""
+    def conj(self, children: Sequence[q.Node], i: int, within: Docs | None = None) -> Docs:
+        """And: cheapest positive child first (it bounds the phrases to
+        verify), scores summed in that order; then the negated ones out."""
         pos = sorted((c for c in children if not isinstance(c, q.Not)), key=self.cost)
         neg = [c.child for c in children if isinstance(c, q.Not)]
-        acc = None if within is None else dict(within)
-        if not pos:
-            acc = self.everything(i) if acc is None else acc
+        # within bounds the result; its scores are its parent's to add
+        acc = None if within is None else Docs(within.mask.copy(), np.zeros(self.sizes[i]))
+        if not pos and acc is None:
+            acc = self.everything(i)
         for child in pos:
             r = self.eval(child, i, acc)
-            acc = r if acc is None else {d: x + r[d] for d, x in acc.items() if d in r}
-            if not acc:
-                return {}
+            if acc is None:
+                acc = r
+            else:
+                mask = acc.mask & r.mask
+                acc = Docs(mask, np.where(mask, acc.score + r.score, 0.0))
+            if not acc.any():
+                return acc
         assert acc is not None
         for child in neg:
-            for d in self.eval(child, i, acc):
-                acc.pop(d, None)
+            acc.mask &= ~self.eval(child, i, acc).mask
+        acc.score[~acc.mask] = 0.0
         return acc
 
-    def phrase(self, node: q.Phrase, i: int, within: Any) -> dict:
+    def phrase(self, node: q.Phrase, i: int, within: Docs | None) -> Docs:
         stems = node.stems
         if len(stems) == 1:
             return self.eval(q.Word(stems[0], node.title_only), i, within)
         grams = list(pairwise(stems))
         common = self.common
         if not node.title_only and all(a in common and b in common for a, b in grams):
-            acc = within
+            acc: Docs | None = None
             for a, b in grams:  # every bigram present: exact for two words
-                r = self.score(i, [("pairs", f"{a} {b}", 1.0)], acc)
-                acc = (
-                    r
-                    if acc is None or acc is within
-                    else {d: x + r[d] for d, x in acc.items() if d in r}
-                )
+                r = self.score(i, [("pairs", f"{a} {b}", 1.0)])
+                if acc is None:
+                    acc = r
+                else:
+                    mask = acc.mask & r.mask
+                    acc = Docs(mask, np.where(mask, acc.score + r.score, 0.0))
+            assert acc is not None
             if len(stems) == 2:
-                return acc if acc is not within else {}
+                return acc
+            if within is not None:
+                acc = Docs(acc.mask & within.mask, acc.score)
         else:
             acc = self.conj([q.Word(s, node.title_only) for s in stems], i, within)
-        return self.verify(i, acc or {}, stems, node.title_only)
+        return self.verify(i, acc, stems, node.title_only)
 
     # -- results -------------------------------------------------------
+
+    def live(self, i: int, docs: Docs) -> Docs:
+        """``docs`` without the segment's deleted documents."""
+        reader = self.leaves[i][0]
+        if reader.has_deletions():
+            gone = np.fromiter(reader.deleted_docs_set, dtype=np.intp)
+            docs.mask[gone] = False
+        return docs
 
     def top(
         self, node: q.Node, limit: int, newest: bool
@@ -346,15 +414,13 @@ class Run:
         best: list[tuple[tuple[float, int] | tuple[int, float], int, int, float]] = []
         total = 0
         for i, (reader, segid) in enumerate(self.leaves):
-            res = self.eval(node, i)
-            if reader.has_deletions():
-                for d in reader.deleted_docs_set:
-                    res.pop(d, None)
+            res = self.live(i, self.eval(node, i))
             total += len(res)
             nw = self.cache.column(reader, segid, "newest")
-            for d in _best(res, nw, limit, newest):
-                x = res[d]
-                best.append(((nw[d], x) if newest else (x, nw[d]), i, d, x))
+            for d in _best(res, nw, limit, newest).tolist():
+                x = float(res.score[d])
+                n = int(nw[d])
+                best.append(((n, x) if newest else (x, n), i, d, x))
         best.sort(key=lambda t: t[0], reverse=True)
         return [(i, d, x) for _, i, d, x in best[:limit]], total
 
