@@ -201,8 +201,8 @@ def test_an_index_of_the_old_format_is_rebuilt(tmp_path: Path) -> None:
     ix.rebuild(_docs(NOTES))
     assert not ix.needs_rebuild()
     ix.close()
-    assert INDEX_VERSION.startswith("3+")
-    (tmp_path / "ix" / VERSION_FILE).write_text(INDEX_VERSION.replace("3+", "2+", 1) + "\n")
+    assert INDEX_VERSION.startswith("4+")
+    (tmp_path / "ix" / VERSION_FILE).write_text(INDEX_VERSION.replace("4+", "3+", 1) + "\n")
     old = SearchIndex(tmp_path / "ix")
     assert old.needs_rebuild() and old.search("geneve").hits == []
     old.close()

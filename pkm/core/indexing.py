@@ -39,7 +39,9 @@ another process checking in that instant, costs a rebuild, never a lie.
 
 from __future__ import annotations
 
+import importlib
 import secrets
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -49,6 +51,10 @@ from typing import Any, Protocol
 from pkm.core.db import Store
 
 BATCH = 500
+#: A rebuild of at least this many documents runs in a child process
+#: (``search/child.py``: it never stalls typing); smaller ones are over
+#: before a child would have started, and run on the writer thread.
+CHILD_MIN_DOCS = 2000
 
 
 def queue_index(conn: sqlite3.Connection, keys: Iterable[str]) -> None:
@@ -63,7 +69,10 @@ def queue_index(conn: sqlite3.Connection, keys: Iterable[str]) -> None:
 
 
 class DocSource(Protocol):
-    """One kind of searchable thing (entries, feed items) as the index sees it."""
+    """One kind of searchable thing (entries, feed items) as the index sees it.
+
+    ``type(source)(store)`` must make an equal one: a rebuild in a child
+    process makes its own from the class's name (``workspace_docs``)."""
 
     prefix: str  # the part of the key before ':' ("entry", "item")
 
@@ -77,6 +86,19 @@ class DocSource(Protocol):
 
     def texts(self, ids: Sequence[int]) -> Mapping[int, str]:
         """Plain text bodies, for snippets."""
+
+
+def workspace_docs(db_path: str, sources: Sequence[str]) -> Iterator[object]:
+    """Every document of a workspace, read in a child process that rebuilds
+    the index: its own Store on the database, a source of each class named
+    ("module:Class")."""
+    store = Store(Path(db_path), check=False)
+    try:
+        for spec in sources:
+            module, _, name = spec.partition(":")
+            yield from getattr(importlib.import_module(module), name)(store).iter_all()
+    finally:
+        store.close()
 
 
 def split_key(key: str) -> tuple[str, int]:
@@ -161,24 +183,53 @@ class SearchService:
         self,
         progress: Callable[[int, int | None], None] | None = None,
         cancel: Callable[[], bool] | None = None,
+        *,
+        in_child: bool | None = None,
     ) -> int:
-        """Rebuild the whole index from SQLite. Changes queued meanwhile stay queued."""
+        """Rebuild the whole index from SQLite. Changes queued meanwhile stay queued.
+
+        From CHILD_MIN_DOCS documents on (or with ``in_child``), in a child
+        process into a new folder that replaces the index once complete:
+        searches use the old index meanwhile, and Cancel leaves it as it was.
+        Returns the number indexed (0 when cancelled in a child).
+        """
         with self._lock:
             high = int(self._store.scalar("SELECT COALESCE(MAX(seq), 0) FROM index_queue"))
+            total = self.total_docs()
+            if total >= CHILD_MIN_DOCS if in_child is None else in_child:
+                n = self._rebuild_in_child(total, progress, cancel)
+                if n is None:
+                    return 0
+            else:
 
-            def docs() -> Iterator[object]:
-                for source in self._sources.values():
-                    yield from source.iter_all()
+                def docs() -> Iterator[object]:
+                    for source in self._sources.values():
+                        yield from source.iter_all()
 
-            n = self.index.rebuild(
-                docs(), total=self.total_docs(), progress=progress, cancel=cancel
-            )
+                n = self.index.rebuild(docs(), total=total, progress=progress, cancel=cancel)
             if self.index.is_built():
                 with self._store.transaction() as conn:
                     conn.execute("DELETE FROM index_queue WHERE seq <= ?", (high,))
                     stamp = self._new_mark(conn)
                 self.index.write_stamp(stamp)
             return n
+
+    def _rebuild_in_child(
+        self,
+        total: int,
+        progress: Callable[[int, int | None], None] | None,
+        cancel: Callable[[], bool] | None,
+    ) -> int | None:
+        from pkm.core.search.child import build_in_child
+
+        target = self._dir.with_name(f"{self._dir.name}.new")
+        shutil.rmtree(target, ignore_errors=True)  # a crashed rebuild's
+        sources = [f"{type(s).__module__}:{type(s).__qualname__}" for s in self._sources.values()]
+        args = (str(self._store.path), sources)
+        n = build_in_child(target, workspace_docs, args, total, progress, cancel)
+        if n is not None:
+            self.index.adopt(target)
+        return n
 
     def sync(
         self, *, rebuild_if_needed: bool = True, between_batches: Callable[[], None] | None = None

@@ -12,7 +12,7 @@ import pickle
 import sys
 from array import array
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate, repeat
 from typing import Any
 
@@ -73,38 +73,45 @@ def _read_postings(
 def _read_arrays(reader: Any, field: str, term: str) -> Postings:
     """:func:`_read_postings` as numpy arrays (what the engine reads).
 
-    W3 blocks are unpickled and their delta tuples concatenated in one list
-    (each block's deltas start from 0, so its first one is made relative to
-    the previous block's last docnum), then one ``np.fromiter`` and one
-    ``cumsum``: twice as fast as ``accumulate`` into an ``array`` per block,
-    which mattered at 100k documents (a common word's first search decodes
-    100k postings)."""
+    Blocks of FORMAT 4 hold arrays (``postings.ARRAY_MIN``): each is one
+    ``np.frombuffer``; blocks of tuples (rare terms, or Whoosh's own
+    writer) are converted. The deltas of all blocks are joined, each
+    block's first one made relative to the previous block's last docnum
+    (each block's deltas start from 0), and summed once."""
     try:
         m = reader._terms.matcher(field, term.encode("utf-8"), reader.schema[field].format)
     except (KeyError, TermNotFound):
         return _EMPTY
     if not isinstance(m, W3LeafMatcher) or m._byteids:
         return _as_arrays(*_decode(m))
-    deltas: list[int] = []
-    weights: list[float] = []
+    deltas: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    lasts: list[int] = []
     last = 0
     while True:
         m._read_data()
-        start = len(deltas)
-        deltas.extend(m._data[0])
-        deltas[start] -= last
-        last = m._maxid
-        w = m._data[1]
-        if w is None or isinstance(w, float):
-            weights.extend(repeat(1.0 if w is None else w, m._blocklength))
+        d, w = m._data[0], m._data[1]
+        n = m._blocklength
+        if isinstance(d, array):
+            deltas.append(np.frombuffer(d, dtype=f"u{d.itemsize}"))
         else:
-            weights.extend(w)
+            deltas.append(np.array(d, dtype=np.int64))
+        lasts.append(last)
+        last = m._maxid
+        if w is None or isinstance(w, float):
+            weights.append(np.full(n, 1.0 if w is None else w, dtype=np.float32))
+        elif isinstance(w, array):
+            weights.append(np.frombuffer(w, dtype=f"u{w.itemsize}"))
+        else:
+            weights.append(np.array(w, dtype=np.float32))
         if m._lastblock:
             break
         m._goto(m._nextoffset)
-    n = len(deltas)
-    ids = np.cumsum(np.fromiter(deltas, dtype=np.int64, count=n)).astype(np.int32)
-    return ids, np.fromiter(weights, dtype=np.float32, count=n)
+    ids = np.concatenate(deltas).astype(np.int64)
+    if len(deltas) > 1:
+        starts = np.cumsum([0] + [len(x) for x in deltas[:-1]])
+        ids[starts] -= np.array(lasts, dtype=np.int64)
+    return np.cumsum(ids).astype(np.int32), np.concatenate(weights).astype(np.float32)
 
 
 def _decode(m: Any) -> tuple[Sequence[int], Sequence[float]]:
@@ -121,8 +128,8 @@ def _decode(m: Any) -> tuple[Sequence[int], Sequence[float]]:
             n = m._blocklength
             if w is None or isinstance(w, float):
                 ws.extend(repeat(1.0 if w is None else w, n))
-            else:
-                ws.extend(w)
+            else:  # a tuple, or an array of another type (FORMAT 4)
+                ws.extend(w.tolist() if isinstance(w, array) else w)
             if m._lastblock:
                 return ids, ws
             m._goto(m._nextoffset)
@@ -295,14 +302,17 @@ class SegmentCache:
             self.size -= len(old[0])
         return hit
 
-    def norms(self, reader: Any, segid: str, field: str, avg: float, table: list[float]) -> Any:
-        """Per-doc BM25 length norms of one field (``table`` per length byte),
-        as a float64 array, kept until the average length changes (i.e. the
-        index changes)."""
+    def norms(
+        self, reader: Any, segid: str, field: str, avg: float, table: Callable[[float], list]
+    ) -> np.ndarray:
+        """Per-doc BM25 length norms of one field (``table(avg)``: one per
+        length byte), as a float64 array, kept until the average length
+        changes (i.e. the index changes)."""
         key = (segid, f"norms:{field}")
         hit = self.norm_lists.get(key)
         if hit is None or hit[0] != avg:
-            hit = (avg, np.asarray(table, dtype=np.float64)[self.column(reader, segid, field)])
+            norm = np.asarray(table(avg), dtype=np.float64)
+            hit = (avg, norm[self.column(reader, segid, field)])
             self.norm_lists[key] = hit
         return hit[1]
 

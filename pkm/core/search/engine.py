@@ -55,6 +55,11 @@ EXACT_BONUS = 0.25
 _LENGTHS = [byte_to_length(b) for b in range(256)]
 
 
+def _norm_table(avg: float) -> list[float]:
+    """K1 * (1 - B + B * length / avg) for each length byte."""
+    return [K1 * ((1 - B) + B * n / avg) for n in _LENGTHS]
+
+
 class Docs:
     """The documents of one segment a node matches (``mask``) and their
     scores (``score``; 0 where unscored or unmatched), both of the
@@ -158,8 +163,8 @@ class Run:
         if nd is None:
             reader, segid = self.leaves[i]
             avg = self.s.avg_field_length(field) or 1.0
-            table = [K1 * ((1 - B) + B * n / avg) for n in _LENGTHS]
-            nd = self._norms[i, field] = self.cache.norms(reader, segid, field, avg, table)
+            nd = self.cache.norms(reader, segid, field, avg, _norm_table)
+            self._norms[i, field] = nd
         return nd
 
     # -- leaves --------------------------------------------------------

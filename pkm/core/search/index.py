@@ -352,6 +352,29 @@ class SearchIndex:
         (self.path / VERSION_FILE).write_text(f"{INDEX_VERSION}\n", encoding="utf-8")
         return count
 
+    def adopt(self, built: pathlib.Path) -> None:
+        """Make the complete index in ``built`` (a folder beside this one,
+        written by ``child.build_in_child``) this index: the folder is
+        swapped by two renames, what else the old folder held moves along,
+        and the old index is deleted. Like a rebuild, it is used once
+        ``write_stamp`` is called. A crash between the renames leaves no
+        index, which the next start rebuilds (it is derived data)."""
+        with self._lock:
+            self._forget()
+            self._stale = None
+            old = self.path.with_name(f"{self.path.name}.old")
+            try:
+                shutil.rmtree(old, ignore_errors=True)
+                if self.path.is_dir():
+                    for child in self.path.iterdir():
+                        if not child.name.startswith(OWN_FILES) and child.name != "MAIN.tmp":
+                            child.rename(built / child.name)
+                    self.path.rename(old)
+                built.rename(self.path)
+            except OSError as exc:
+                raise self._write_error(exc, "replace") from exc
+            shutil.rmtree(old, ignore_errors=True)
+
     def write_stamp(self, values: Mapping[str, Any]) -> None:
         """Record ``values`` (what the index is now consistent with) beside the
         index, with INDEX_VERSION and Whoosh's current commit generation.

@@ -87,8 +87,9 @@ from pkm.core.search import whoosh_version
 from pkm.core.search.stemming import stem as _porter_stem
 
 #: Bump when the schema or the analysis changes (2: ``c++`` / ``c#`` are
-#: words; 3: NFKC, folded keys and grams, CJK bigrams, stems by language).
-FORMAT = 3
+#: words; 3: NFKC, folded keys and grams, CJK bigrams, stems by language;
+#: 4: posting blocks of arrays, ``postings.ARRAY_MIN``).
+FORMAT = 4
 #: Written beside the index at rebuild: anything else on disk means the index
 #: must be rebuilt from SQLite. The Whoosh release is part of it because the
 #: engine writes Whoosh's format itself (``whoosh_version.py``).

