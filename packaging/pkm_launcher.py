@@ -20,6 +20,12 @@ def _python_c() -> None:
 
 
 if __name__ == "__main__":
+    # A big search-index rebuild runs in a multiprocessing "spawn" child
+    # (pkm/core/search/child.py); frozen, that child is this program, started
+    # with multiprocessing's own arguments, which freeze_support() runs.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     if getattr(sys, "frozen", False) and len(sys.argv) > 2 and sys.argv[1] == "-c":
         _python_c()
     else:

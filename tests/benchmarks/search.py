@@ -317,13 +317,16 @@ def compare(
             f"  {label:12} p50 {statistics.median(a):5.1f} vs {statistics.median(b):5.1f} ms   "
             f"p95 {percentile(a, 95):5.1f} vs {percentile(b, 95):5.1f} ms"
         )
-    same = 0
+    same = differ = 0
     for query in queries:
         tops = []
         for e in engines:
             activate(e)
             tops.append([h.key for h in e.index.search(query, limit=10).hits])
-        same += tops[0] == tops[1]
+        if tops[0] == tops[1]:
+            same += 1
+        elif (differ := differ + 1) <= 5:
+            print(f"  top 10 differs for {query!r}: {tops[0]} vs {tops[1]}")
     activate(engines[0])
     print(f"  same top 10 as the baseline: {same}/{len(queries)} queries")
 

@@ -13,14 +13,18 @@ on the 20k-doc benchmark said so:
   W3 codec's exact format; a rebuild (``build.py``) also derives the prefix
   grams from the words' postings and steps aside for the GUI thread.
 * Searching (:class:`Run` in ``engine.py``): term-at-a-time BM25F over whole
-  decoded posting blocks, instead of Whoosh's per-posting matcher calls
-  (which make a very common word too slow to search as you type), with
-  decoded postings cached between keystrokes (``cache.py``).
+  posting lists as numpy arrays (a mask and a score per document of a
+  segment), instead of Whoosh's per-posting matcher calls (which make a very
+  common word too slow to search as you type), with decoded postings cached
+  between keystrokes (``cache.py``).
+* Rebuilding a big index: in a child process (``child.py``), into a new
+  folder that :meth:`SearchIndex.adopt` swaps in.
 
 The figures behind both are rerun by ``python tests/benchmarks/search.py``
 (``--writer`` for the writing side).
 
-Modules: ``build.py`` a rebuild's writing loop; ``bulk.py`` the bulk writer,
+Modules: ``build.py`` a rebuild's writing loop; ``child.py`` a rebuild in a
+child process; ``bulk.py`` the bulk writer,
 with ``postings.py`` (terms) and ``perdoc.py`` (stored fields, lengths,
 columns); ``schema.py`` the fields and the text analysis (``stemming.py``);
 ``cache.py`` reading postings and the per-segment cache; ``engine.py`` the
