@@ -229,8 +229,9 @@ def rows_of(db_path: str) -> Iterator[IndexDoc]:
     conn.close()
 
 
-def stalls(docs: Sequence[IndexDoc], tmp: Path) -> None:
-    """The longest waits of a "GUI" thread while a rebuild runs, per variant."""
+def stalls(docs: Sequence[IndexDoc], tmp: Path, only: Sequence[str] = ()) -> None:
+    """The longest waits of a "GUI" thread while a rebuild runs, per variant
+    (or only the variants named in ``only``)."""
     db_path = tmp / "rows.db"
     db = sqlite3.connect(db_path)
     db.execute("CREATE TABLE d (key, title, body, day, kinds, tags, source)")
@@ -277,6 +278,8 @@ def stalls(docs: Sequence[IndexDoc], tmp: Path) -> None:
         ("in a child process", []),
     ]
     for label, patches in variants:
+        if only and label not in only:
+            continue
         shutil.rmtree(tmp / "stalls", ignore_errors=True)
         index = SearchIndex(tmp / "stalls")
         with contextlib_exit(patches):
