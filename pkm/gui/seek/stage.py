@@ -62,7 +62,7 @@ class SeekStage(ReadingActions, FeedActions, Stage):
         self.ops = ctx.ops
         self.seek = SeekOps(ctx.ops)
         # Hand-overs to the system; tests replace them (see hooks.py).
-        self.open_external = hooks.open_in_browser
+        self.open_external = lambda url: ctx.window.open_link(url)  # says so if it cannot
         self.choose_open_path = hooks.choose_open_path
         self.choose_save_path = hooks.choose_save_path
         self.confirm = hooks.confirm
