@@ -12,6 +12,7 @@ message says what went wrong and what to do.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -41,6 +42,24 @@ def is_local_host(host: str) -> bool:
     """This computer: where plain (unencrypted) connections are acceptable."""
     host = host.strip("[]").lower()
     return host in ("localhost", "::1") or host.startswith("127.")
+
+
+#: Options every kind takes. ``label``: the name as the user typed it ("Team blog"),
+#: shown by the window; the target's name stays its id ("Team-blog") for the CLI and log.
+COMMON_OPTIONS = {"label": "the name to show, e.g. label='Team blog'"}
+
+_HOST_FIRST = re.compile(r"^(\[[0-9a-f:]+\]|[\w.-]+)(:\d{1,5})?(/|$)", re.I)
+
+
+def with_scheme(url: str) -> str:
+    """``host[:port][/path]`` typed without a scheme: https://, or http:// for this computer.
+    Anything else (already has one, or is not host-shaped) is returned as it is."""
+    if not url or "://" in url:
+        return url
+    m = _HOST_FIRST.match(url)
+    if m is None:
+        return url
+    return ("http://" if is_local_host(m.group(1)) else "https://") + url
 
 
 # ---- errors ------------------------------------------------------------------
@@ -307,8 +326,12 @@ class Adapter:
 
     @classmethod
     def normalize_url(cls, url: str) -> str:
-        """Check and tidy the --url given when the target is added. Raise BadInput."""
-        url = (url or "").strip()
+        """Check and tidy the --url given when the target is added. Raise BadInput.
+
+        An address typed without http:// or https:// (``intranet:8443``,
+        ``127.0.0.1:8080/blog``) gets https://, or http:// for this computer (localhost,
+        127.x, ::1), as browsers do; the port and path are kept as typed."""
+        url = with_scheme((url or "").strip())
         if cls.needs_url and not url:
             raise BadInput(f"A {cls.label} target needs --url. {cls.url_hint()}")
         if url and not url.startswith(("https://", "http://")):
@@ -346,7 +369,7 @@ class Adapter:
                 + ", ".join(f"--option {k}=…" for k in missing)
                 + f" ({'; '.join(cls.options_help.get(k, k) for k in missing)})."
             )
-        unknown = [k for k in options if k not in cls.options_help]
+        unknown = [k for k in options if k not in cls.options_help and k not in COMMON_OPTIONS]
         if unknown:
             known = ", ".join(sorted(cls.options_help)) or "none"
             raise BadInput(
