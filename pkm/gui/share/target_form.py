@@ -7,7 +7,6 @@ missing. The secret box hides what is typed and is emptied once saved.
 
 from __future__ import annotations
 
-import os
 import re
 
 from PySide6.QtWidgets import (
@@ -105,7 +104,8 @@ class TargetForm(QWidget):
         self.url = QLineEdit(objectName="targetUrl")
         if kind.url_label:
             self.url.setPlaceholderText(kind.url_placeholder)
-            self.url.setText(existing.url if existing else os.path.expanduser(kind.url_default))
+            # "~/Documents/pkm posts" as people say it; the core expands ~ when it is saved.
+            self.url.setText(existing.url if existing else kind.url_default)
             if kind.kind == "folder":
                 browse = QPushButton("Choose…", objectName="targetBrowse")
                 browse.clicked.connect(self._browse)
