@@ -41,7 +41,7 @@ from pkm.gui.stage import GuiContext, Stage
 from pkm.gui.status import StatusArea, describe_error
 from pkm.gui.tasks import TaskManager
 from pkm.gui.templates_page import templates_page
-from pkm.gui.welcome import WelcomePanel
+from pkm.gui.welcome import WelcomePanel, window_actions
 from pkm.gui.widgets import Hint, confirm
 
 log = logging.getLogger("pkm.gui")
@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         # welcome sit above the stage: non-modal, the window stays usable beneath them.
         self.reminder_banner = ReminderBanner()
         rl.addWidget(self.reminder_banner)
-        self.welcome = WelcomePanel(self.ctx, self._welcome_actions())
+        self.welcome = WelcomePanel(self.ctx, window_actions(self))
         welcome_box = QHBoxLayout()
         welcome_box.setContentsMargins(16, 10, 16, 0)
         welcome_box.addWidget(self.welcome)
@@ -301,33 +301,6 @@ class MainWindow(QMainWindow):
         self.could_not_open.destroyed.connect(lambda: setattr(self, "could_not_open", None))
         self.could_not_open.show()
         return False
-
-    def _welcome_actions(self) -> dict[str, Callable[[], object]]:
-        def stage_call(key: str, *path: str) -> Callable[[], object]:
-            def call() -> object:
-                obj: Any = self.stages.get(key)
-                if obj is None:
-                    return None
-                for name in path[:-1]:
-                    obj = getattr(obj, name)
-                return getattr(obj, path[-1])()
-
-            return call
-
-        def feed() -> None:
-            self.show_stage("seek")
-            stage_call("seek", "add_feed")()
-
-        def today() -> None:
-            stage = self.stages.get("sense")
-            if stage is not None:
-                stage.editor.focus_when_shown()
-                stage.open_today()
-
-        actions: dict[str, Callable[[], object]] = {"feed": feed, "today": today}
-        for source in ("dayone", "enex", "markdown"):
-            actions[f"import:{source}"] = stage_call("sense", "import_button", f"import_{source}")
-        return actions
 
     def _open_today_from_reminder(self) -> None:
         if self.isMinimized():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
@@ -154,3 +155,33 @@ class WelcomePanel(QFrame):
             self.show()
         else:  # a folder from before the welcome existed: a returning user
             self.ctx.ops.set_setting(DONE, True)
+
+
+def window_actions(window: Any) -> dict[str, Callable[[], object]]:
+    """What each choice does in the main window (its stages are looked up when chosen)."""
+
+    def stage_call(key: str, *path: str) -> Callable[[], object]:
+        def call() -> object:
+            obj: Any = window.stages.get(key)
+            if obj is None:
+                return None
+            for name in path[:-1]:
+                obj = getattr(obj, name)
+            return getattr(obj, path[-1])()
+
+        return call
+
+    def feed() -> None:
+        window.show_stage("seek")
+        stage_call("seek", "add_feed")()
+
+    def today() -> None:
+        stage = window.stages.get("sense")
+        if stage is not None:
+            stage.editor.focus_when_shown()
+            stage.open_today()
+
+    actions: dict[str, Callable[[], object]] = {"feed": feed, "today": today}
+    for source in ("dayone", "enex", "markdown"):
+        actions[f"import:{source}"] = stage_call("sense", "import_button", f"import_{source}")
+    return actions
