@@ -313,7 +313,13 @@ class MainWindow(QMainWindow):
             stage.open_today()
 
     def show_settings(self) -> None:
-        SettingsDialog(self.ctx, self).open()
+        dialog = SettingsDialog(self.ctx, self)
+        dialog.finished.connect(self._settings_closed)
+        dialog.open()
+
+    def _settings_closed(self, _result: int) -> None:
+        for stage in self.stages.values():
+            stage.settings_closed()
 
     # ---- state ---------------------------------------------------------------------------
 

@@ -128,6 +128,9 @@ class Stage(QWidget):
         after the queued writes ran)."""
         return None
 
+    def settings_closed(self) -> None:
+        """The Settings dialog closed: show what a setting there may have changed."""
+
     def save_state(self) -> dict[str, Any]:
         """Splitter sizes, last selection... stored in the workspace settings."""
         return {}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from pkm.core.journal import prompts as builtin
 from pkm.gui.settings_dialog import SettingsDialog
 
 LEFT = Qt.MouseButton.LeftButton
+CLOSE = QDialogButtonBox.StandardButton.Close
 
 
 def _page(o):
@@ -59,3 +61,15 @@ def test_edit_prompts_and_template_then_reset(main_window):
     assert o.ws.journal.prompts() == builtin.DEFAULT_PROMPTS
     assert o.ws.journal.template("daily") == builtin.DEFAULT_DAILY_TEMPLATE
     dialog.close()
+
+
+def test_todays_prompt_card_follows_new_prompts(main_window):
+    o = main_window
+    dialog, page = _page(o)
+    _type(o, page.prompts, "Which meeting mattered most today?")
+    o.qtbot.mouseClick(page.save_prompts, LEFT)
+    o.qtbot.waitUntil(lambda: "Saved" in page.message.text())
+    o.qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(CLOSE), LEFT)
+    o.qtbot.waitUntil(
+        lambda: o.sense.day_panel.prompt.text() == "Which meeting mattered most today?"
+    )

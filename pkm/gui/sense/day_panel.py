@@ -282,3 +282,7 @@ class DayPanel(QWidget):
         super().changeEvent(event)
         if event.type() == event.Type.ApplicationPaletteChange:
             self.calendar.updateCells()
+
+    def refresh_prompt(self) -> None:
+        """Today's prompt again (Settings › Templates may have a new list; in memory)."""
+        self.prompt.setText(self.ops.prompt(self._today))

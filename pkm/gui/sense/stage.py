@@ -208,6 +208,9 @@ class SenseStage(Stage):
     def flush(self) -> None:
         self.editor.flush()
 
+    def settings_closed(self) -> None:
+        self.day_panel.refresh_prompt()
+
     def closing(self) -> None:
         self.editor.close_entry()
 
