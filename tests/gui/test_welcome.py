@@ -101,3 +101,17 @@ def test_a_folder_in_use_never_shows_it(open_window, tmp_path, clock):
     o.qtbot.wait(100)
     assert not o.window.welcome.isVisible()
     o.qtbot.waitUntil(lambda: o.ws.settings.get("welcome.done") is True)
+
+
+def test_import_an_existing_journal_from_the_welcome(open_window, tmp_path):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Board prep.md").write_text("# Board prep\n\nThree questions for the board.\n")
+    o = open_window(tmp_path / "ws", welcome=True)
+    wel = o.window.welcome
+    o.qtbot.waitUntil(wel.isVisible)
+    asked: list[str] = []
+    o.sense.import_button.choose_path = lambda source: asked.append(source) or str(vault)
+    wel.import_actions["markdown"].trigger()  # the menu's "Markdown folder or Obsidian vault…"
+    assert asked == ["markdown"] and not wel.isVisible()
+    o.qtbot.waitUntil(lambda: o.ws.journal.resolve("Board prep") is not None, timeout=10_000)
