@@ -33,6 +33,11 @@ def test_welcome_on_a_new_folder_and_typing_still_works(open_window, tmp_path):
                w.welcome.reminder_button, w.welcome.close_button, o.editor.text],
     )  # fmt: skip
     assert shot.save(str(_target(tmp_path) / "welcome.png"))
+    w.resize(1024, 700)  # the smallest size: every choice still visible, nothing cut
+    o.qtbot.wait(150)
+    small = w.grab()
+    look.check(w, small, shown=[w.welcome.reminder_time, w.welcome.close_button, o.editor.text])
+    small.save(str(tmp_path / "welcome-1024.png"))
     # The editor beneath it works as usual.
     o.editor.text.setFocus()
     o.qtbot.keyClicks(o.editor.text, "First words.")
