@@ -99,7 +99,7 @@ def test_pdf_shows_a_wide_photo_scaled_to_the_page(ws):
 def test_pdf_shows_a_small_image_at_its_size(ws):
     entry, _ = entry_with_image(ws, data=png(120, 80))
     pdf = export.export_bytes(entry, "pdf", pdf_writer=qt_pdf_writer, media_home=ws.home)
-    [(width, height)] = _drawn_images(pdf)
+    [(width, _height)] = _drawn_images(pdf)
     assert width == pytest.approx(120 * 72 / 96, rel=0.05)  # 120 px at 96 dpi, not blown up
 
 

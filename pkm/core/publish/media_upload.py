@@ -32,6 +32,11 @@ def cache_key(api: MediaApi, entry_id: int, image: Image) -> str:
 
 
 def _mb(n: int) -> str:
+    """A size as people read it: 640 KB, 2.4 MB, 16 MB."""
+    if n < 1000:
+        return f"{n} bytes"
+    if n < 1_000_000:
+        return f"{round(n / 1000):,} KB"
     return f"{n / 1_000_000:.1f} MB" if n < 10_000_000 else f"{n / 1_000_000:.0f} MB"
 
 
@@ -47,18 +52,18 @@ def check_limits(adapter: Adapter, api: MediaApi, images: tuple[Image, ...]) -> 
     for image in images:
         if image.size < 0:
             raise PublishError(
-                f"{image.label.capitalize()} is not in the data folder any more, so it cannot "
+                f"{image.Label} is not in the data folder any more, so it cannot "
                 f"be sent to {where}. Add the picture to the post again, or remove it."
             )
         if image.ext not in api.formats:
             raise PublishError(
-                f"{image.label.capitalize()} is a {image.ext.upper()} file, and {where} takes "
+                f"{image.Label} is a {image.ext.upper()} file, and {where} takes "
                 f"only {', '.join(f.upper() for f in api.formats)} images. Save it in one of "
                 "those formats and add it again."
             )
         if image.size > api.max_bytes:
             raise PublishError(
-                f"{image.label.capitalize()} is {_mb(image.size)}, over the {_mb(api.max_bytes)} "
+                f"{image.Label} is {_mb(image.size)}, over the {_mb(api.max_bytes)} "
                 f"{where} takes for an image. Add a smaller copy of it (most photo apps can "
                 "export one), then publish again."
             )
@@ -87,7 +92,7 @@ def for_target(adapter: Adapter, post: Post, *, upload: bool) -> Post:
                 data = image.read()
             except OSError:
                 raise PublishError(
-                    f"{image.label.capitalize()} cannot be read from the data folder (the file "
+                    f"{image.Label} cannot be read from the data folder (the file "
                     "is damaged or was changed). Add the picture to the post again."
                 ) from None
             adapter.say(f"Uploading {image.label} to {adapter.label}…")

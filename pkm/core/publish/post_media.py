@@ -84,6 +84,10 @@ class Image:
         short = f"media/{self.sha256[:8]}….{self.ext}"
         return f"the image '{self.alt}' ({short})" if self.alt else f"the image {short}"
 
+    @property
+    def Label(self) -> str:
+        return "T" + self.label[1:]
+
     def read(self) -> bytes:
         """The bytes, checked against the name: a file that is not what the store wrote
         (damaged, or replaced by something else) is never sent."""
@@ -213,7 +217,7 @@ def shaped(post, api: MediaApi | None, images: tuple[Image, ...] | None = None):
         html=shape_html(post.html, urls),
         markdown=shape_markdown(post.markdown, urls),
         plain=plain,
-        images=images if api is not None else (),
+        images=images,  # kept, so the preview can say what became of them
     )
 
 
