@@ -80,7 +80,7 @@ class EmailAdapter(Adapter):
     }
     required_options = ("to", "from")
     timeout = 30.0
-    media = MediaApi("the email, as pictures inside it", max_bytes=18_000_000, inline=True)
+    media = MediaApi("sent inside the email", max_bytes=18_000_000, inline=True)
 
     @classmethod
     def requires_secret(cls, user: str) -> bool:

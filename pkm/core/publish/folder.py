@@ -40,7 +40,7 @@ class FolderAdapter(Adapter):
     idempotent_create = True  # the same entry always maps to the same file
     supports_draft = True
     options_help = {"formats": "md, html, pdf and/or eml, comma-separated (default: md)"}
-    media = MediaApi("the folder, copied into media/ beside the post", inline=True)
+    media = MediaApi("copied into the folder, beside the post", inline=True)
 
     @classmethod
     def normalize_url(cls, url: str) -> str:

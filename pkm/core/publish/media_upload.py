@@ -118,10 +118,37 @@ def note(adapter: Adapter, post: Post) -> str:
         return no_images_note(adapter.label, post.images)
     if not post.images:
         return ""
-    n = "1 image" if len(post.images) == 1 else f"{len(post.images)} images"
+    one = len(post.images) == 1
+    n = "The image" if one else f"The {len(post.images)} images"
     if api.inline:
-        return f"The {n} go{'es' if len(post.images) == 1 else ''} with it ({api.what})."
+        return f"{n} {'is' if one else 'are'} {api.what}."
     waiting = [i for i in post.images if not i.url]
     if not waiting:
-        return f"The {n} {'is' if len(post.images) == 1 else 'are'} already on {adapter.label}."
-    return f"{len(waiting)} of the {n} will be uploaded to {api.what} first."
+        return f"{n} {'is' if one else 'are'} already on {adapter.label}: nothing to upload."
+    if len(waiting) == len(post.images):
+        return f"{n} will be uploaded to {api.what} first."
+    return f"{len(waiting)} of the {len(post.images)} images will be uploaded to {api.what} first."
+
+
+def as_previewed(adapter: Adapter | None, post: Post, label: str = "") -> tuple[Post, str]:
+    """The post as the target will show it, nothing sent (the post window's preview), and
+    the sentence about its images. None as the adapter: a place with no API at all (a
+    LinkedIn post to copy), named by ``label``. A limit the post breaks is the sentence
+    (the same line publishing would stop with)."""
+    if adapter is None:
+        return shaped(post, None), no_images_note(label, post.images)
+    api = adapter.media_api()
+    if api is not None and post.images:
+        try:
+            check_limits(adapter, api, post.images)
+        except PublishError as exc:
+            return shaped(post, api), str(exc)
+    known = []
+    for image in post.images:
+        cached = adapter.cache.get(cache_key(api, post.entry_id, image)) if api else None
+        url = str(cached.get("url", "")) if isinstance(cached, dict) else ""
+        known.append(replace(image, url=url))
+    ready = replace(post, images=tuple(known))
+    # the preview draws the pictures from the data folder: keep our references in the HTML
+    view = shaped(ready, api, tuple(replace(i, url=i.ref) for i in post.images) if api else None)
+    return replace(view, images=post.images), note(adapter, ready)

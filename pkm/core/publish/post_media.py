@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pkm.core.images import file_pixel_size, fit_within
 from pkm.core.markdown import split_code
 from pkm.core.media import MAX_BYTES, REF_RE, SHOWN_FORMATS
 
@@ -109,7 +110,7 @@ class MediaApi:
     travel with what is sent (email, folder).
     """
 
-    what: str  # "WordPress's media library", in the preview's words
+    what: str  # where uploads go ("the WordPress media library"); inline: what happens
     formats: tuple[str, ...] = ("png", "jpg", "gif", "webp")
     max_bytes: int = MAX_BYTES
     max_count: int | None = None
@@ -222,10 +223,31 @@ def shaped(post, api: MediaApi | None, images: tuple[Image, ...] | None = None):
 
 
 def no_images_note(label: str, images: tuple[Image, ...]) -> str:
-    """What the preview says before sending to a target without images ("" if none)."""
+    """What the preview says before sending to a target without images ("" if none):
+    "Images are not sent to Slack: the text says [image: The lake at dawn] in its place."."""
     if not images:
         return ""
-    first = images[0].alt
-    shown = marker(first) if len(images) == 1 else "[image: …]"
-    n = "the image is" if len(images) == 1 else f"the {len(images)} images are"
-    return f"{label} cannot take images: {n} not sent, and the text says {shown} instead."
+    if len(images) == 1:
+        return (
+            f"Images are not sent to {label}: the text says {marker(images[0].alt)} in its place."
+        )
+    return (
+        f"Images are not sent to {label}: the text says [image: …] in place of each of the "
+        f"{len(images)} pictures."
+    )
+
+
+def with_sizes(fragment: str, images: tuple[Image, ...], width: int, height: int) -> str:
+    """Give each of our ``<img>`` a width and height that fit width × height (read from the
+    file's header), so a narrow preview shows a phone photo whole instead of a corner."""
+    boxes = {i.ref: fit_within(file_pixel_size(i.path), width, height) for i in images}
+
+    def sized(m: re.Match[str]) -> str:
+        tag = m.group(0)
+        box = boxes.get(_img_attrs(m.group(1)).get("src", ""))
+        if box is None:
+            return tag
+        tag = re.sub(r'\s(width|height)="[^"]*"', "", tag)
+        return tag[:4] + f' width="{box[0]}" height="{box[1]}"' + tag[4:]
+
+    return _IMG_TAG.sub(sized, fragment)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -36,12 +35,14 @@ from pkm.core.journal.posts import from_my_reading
 from pkm.core.publish.base import Post, TargetConfig
 from pkm.core.publish.limits import CARD_KINDS, fit_for
 from pkm.core.publish.log import Publication
-from pkm.core.publish.registry import BLOG_KINDS
+from pkm.core.publish.media_upload import as_previewed
+from pkm.core.publish.post_media import with_sizes
+from pkm.core.publish.registry import BLOG_KINDS, adapter_class
 from pkm.core.publish.render import build_post
-from pkm.gui import theme
 from pkm.gui.operations import EditSession, SaveResult
 from pkm.gui.sense.autosave import Autosaver
 from pkm.gui.sense.markdown_edit import MarkdownEdit
+from pkm.gui.sense.preview import Preview
 from pkm.gui.share import card_look
 from pkm.gui.share.controller import ShareController
 from pkm.gui.share.kinds import info
@@ -179,10 +180,11 @@ class PostWindow(QWidget):
         self.counter = QLabel("")
         self.counter.setObjectName("postCounter")
         rl.addWidget(self.counter)
-        self.preview = QTextBrowser()
+        # The editor's preview: it draws the post's images from the data folder's media
+        # store (and nothing else from disk or the network), as the target will show them.
+        self.preview = Preview(media_home=self.share.ctx.ws.home)
         self.preview.setObjectName("postPreview")
-        self.preview.setOpenLinks(False)
-        self.preview.document().setDefaultStyleSheet(theme.preview_css(self.palette()))
+        self.preview.setPlaceholderText("")
         rl.addWidget(self.preview, 1)
         self.warning = Hint("")
         self.warning.setObjectName("postWarning")
@@ -399,15 +401,21 @@ class PostWindow(QWidget):
         target = self.target()
         kind = target.kind if target is not None else (LINKEDIN if name == LINKEDIN else "")
         link = self.blog_link() if kind not in BLOG_KINDS else ""
-        post = build_post(entry, link=link)
+        post = build_post(entry, link=link, media_home=self.share.ctx.ws.home)
         where = info(kind).label if target is not None else "LinkedIn"
+        adapter = adapter_class(kind)(target, None) if target is not None else None
+        post, images_note = as_previewed(adapter, post, where)
         fit = fit_for(kind, post, target.cache if target is not None else {})
         if fit.plain:
-            self.preview.setHtml(f"<div style='white-space:pre-wrap'>{html.escape(fit.text)}</div>")
+            shown = f"<div style='white-space:pre-wrap'>{html.escape(fit.text)}</div>"
+            if adapter is not None and adapter.media_api() is not None:  # attached below
+                shown += "".join(f"<p><img src='{i.ref}' alt='{html.escape(i.alt, quote=True)}'>"
+                                 "</p>" for i in post.images)  # fmt: skip
+            self._show(shown, post)
         elif kind in CARD_KINDS and target is not None:
-            self.preview.setHtml(channel_html(target, post))
+            self._show(channel_html(target, post), post)
         else:
-            self.preview.setHtml(f"<h2>{html.escape(post.title)}</h2>{post.html}")
+            self._show(f"<h2>{html.escape(post.title)}</h2>{post.html}", post)
         self.counter.setText(fit.counter(where) if fit.plain else "")
         self.counter.setVisible(fit.plain)
         warning = ""
@@ -426,10 +434,17 @@ class PostWindow(QWidget):
                 f"Too long for {where} in full: it gets the opening, with a link to your blog "
                 "post for the rest (as shown)."
             )
+        warning = " ".join(w for w in (warning, images_note) if w)
         self.warning.setText(warning)
         self.warning.setVisible(bool(warning))
+        self._fit_warning()
         self._show_state(target, name)
         self._update_buttons()
+
+    def _show(self, fragment: str, post: Post) -> None:
+        """The preview's HTML, with each image sized to the pane (a photo shows whole)."""
+        room = max(120, self.preview.viewport().width() - 48)
+        self.preview.show_html(with_sizes(fragment, post.images, room, 2 * room))
 
     def _blog_target(self) -> TargetConfig | None:
         return next((t for t in self.targets if t.kind in BLOG_KINDS), None)
@@ -513,6 +528,16 @@ class PostWindow(QWidget):
         if link.startswith("entry:"):
             self.flush()
             self.open_entry.emit(int(link.split(":", 1)[1]))
+
+    def _fit_warning(self) -> None:
+        """A wrapped label in a splitter's pane is not given its height for its width by
+        the layout (QSplitter ignores height-for-width): two lines were drawn in the
+        room of one. Ask for that height explicitly whenever the text or width changes."""
+        self.warning.setMinimumHeight(self.warning.heightForWidth(self.warning.width()))
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_warning)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
