@@ -533,7 +533,8 @@ class PostWindow(QWidget):
         """A wrapped label in a splitter's pane is not given its height for its width by
         the layout (QSplitter ignores height-for-width): two lines were drawn in the
         room of one. Ask for that height explicitly whenever the text or width changes."""
-        self.warning.setMinimumHeight(self.warning.heightForWidth(self.warning.width()))
+        wanted = self.warning.heightForWidth(self.warning.width()) if self.warning.text() else 0
+        self.warning.setMinimumHeight(max(0, wanted))
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
