@@ -91,6 +91,10 @@ def test_publishing_a_post_with_a_photo_to_a_folder(open_window, tmp_path, clock
     qtbot.waitUntil(lambda: h.share_of(o).preview_dialog is not None, timeout=10_000)
     dialog = h.share_of(o).preview_dialog
     qtbot.waitUntil(dialog.isVisible)
+    # The last look before sending shows the photo too, and says where it goes.
+    qtbot.waitUntil(lambda: _hill_pixels(dialog.body.viewport().grab().toImage()) > 1000,
+                    timeout=10_000)  # fmt: skip
+    assert "The image is copied into the folder, beside the post." in dialog.notes.text()
     qtbot.mouseClick(dialog.publish_button, LEFT)
     qtbot.waitUntil(lambda: (out / made["ref"]).is_file(), timeout=10_000)
     [md] = list(out.glob("*.md"))
