@@ -230,3 +230,26 @@ def test_one_bad_image_target_never_stops_the_others(ws, pub, social, tmp_path):
     outcomes = {o.target: o for o in pub.publish_many(entry.id, ["social", "files"])}
     assert outcomes["social"].error is not None and outcomes["files"].result is not None
     assert len(list((tmp_path / "out" / "media").iterdir())) == 5
+
+
+# ---- the command line ------------------------------------------------------------------------
+
+
+def test_cli_dry_run_shows_the_upload_and_the_sentence(ws, cli, social):
+    entry, stored = entry_with_image(ws)
+    r = cli("publish", str(entry.id), "--to", "social", "--dry-run")
+    assert r.code == 0
+    assert "/api/v2/media" in r.out and f"bytes of {stored.ref}" in r.out
+    assert "The image will be uploaded to Mastodon first." in r.err
+    assert not social.writes("POST")
+
+
+def test_cli_an_image_over_the_limit_is_one_line_and_exit_1(ws, cli, social):
+    social.image_size_limit = 500
+    entry, _ = entry_with_image(ws, data=png(400, 400))
+    r = cli("publish", str(entry.id), "--to", "social")
+    assert r.code == 1 and "Traceback" not in r.err and "unexpected" not in r.err
+    line = r.err.strip().splitlines()[-1]  # after the progress lines, the one error line
+    assert line.startswith("pkm: The image 'Board offsite' (media/")
+    assert "over the 500 bytes Mastodon takes for an image" in line
+    assert not social.statuses
