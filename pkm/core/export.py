@@ -207,15 +207,26 @@ def export_entry(
     try:
         atomic_write_bytes(path, data, shared=True)
         if fmt == "md" and media_home is not None:
-            for ref in dict.fromkeys(_MEDIA_REF.findall(entry.body)):
-                source, target = media_home / ref, path.parent / ref
-                if source.is_file() and not target.exists():
-                    atomic_write_bytes(target, source.read_bytes(), shared=True)
+            copy_media(entry.body, media_home, path.parent)
     except OSError as exc:
         raise PkmError(
             f"Cannot write {path}: {exc.strerror or exc}. Choose another file with -o FILE."
         ) from None
     return path
+
+
+def copy_media(body: str, home: Path, folder: Path) -> list[str]:
+    """Copy the media-store files a text names (``media/<sha256>.<ext>``, nothing else) from
+    ``home`` into ``folder/media/``, skipping those already there (a name is its content's
+    hash); returns the references whose file is missing from the data folder."""
+    missing = []
+    for ref in dict.fromkeys(_MEDIA_REF.findall(body)):
+        source, target = home / ref, folder / ref
+        if not source.is_file():
+            missing.append(ref)
+        elif not target.exists():
+            atomic_write_bytes(target, source.read_bytes(), shared=True)
+    return missing
 
 
 # ---- the whole journal: a Markdown vault, or one HTML book -------------------------------

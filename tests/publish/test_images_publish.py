@@ -172,6 +172,25 @@ def test_folder_target_copies_the_image_beside_the_post(ws, pub, tmp_path):
     assert f"]({stored.ref})" in md and f'src="{stored.ref}"' in html  # relative: work there
 
 
+def test_folder_target_copies_attachments_and_keeps_their_links(ws, pub, tmp_path):
+    folder = tmp_path / "site"
+    pub.add_target("files", "folder", url=str(folder), options={"formats": "md,html"})
+    pdf = store(ws, b"%PDF-1.4 the agenda", "agenda.pdf")
+    entry = ws.journal.create(kind="note", title="Agenda", body=f"See [the agenda]({pdf.ref}).")
+    result = pub.publish(entry.id, "files")
+    assert (folder / pdf.ref).read_bytes() == b"%PDF-1.4 the agenda"
+    html = (folder / f"{result.remote_id}.html").read_text()
+    assert f'href="{pdf.ref}"' in html  # the file is beside it, so the link works there
+
+
+def test_web_targets_get_an_attachment_as_its_words(ws, pub, site):
+    pdf = store(ws, b"%PDF-1.4 the agenda", "agenda.pdf")
+    entry = ws.journal.create(kind="note", title="Agenda", body=f"See [the agenda]({pdf.ref}).")
+    result = pub.publish(entry.id, "site")
+    html = site.posts[result.remote_id]["content"][0]["html"]
+    assert "See the agenda." in html and "media/" not in html
+
+
 @pytest.mark.parametrize("kind", ["slack", "teams", "mattermost"])
 def test_webhooks_get_words_instead_of_images_and_the_preview_says_so(ws, pub, webhooks, kind):
     hook = {"slack": webhooks.SLACK, "teams": webhooks.TEAMS, "mattermost": webhooks.MATTERMOST}

@@ -290,6 +290,7 @@ class Adapter:
     media: ClassVar[MediaApi | None] = None
 
     entry: Any = None  # the journal Entry itself, for targets that export it (folder)
+    media_home: Any = None  # the data folder (a Path), for targets that copy its media/ files
 
     def __init__(
         self,

@@ -7,10 +7,10 @@ files even if the title changed, so links into a static site keep working.
 The front matter names the entry (`pkm_entry`), which is how a second entry
 with the same title and day gets its own file instead of overwriting.
 
-Images: the post's files are copied into `media/` beside it, under the same
-names as in the data folder, so the Markdown's `media/…` references (and the
-HTML file's) work there as they do in pkm and in Obsidian; a PDF carries them
-inside. A file already there with that name has those bytes (the name is
+Images and attachments: the media-store files the post names are copied into
+`media/` beside it, under the same names as in the data folder, so the
+Markdown's `media/…` references (and the HTML file's images and links) work
+there as they do in pkm and in Obsidian; a PDF carries its images inside. A file already there with that name has those bytes (the name is
 their hash), so it is not written again.
 """
 
@@ -40,7 +40,7 @@ class FolderAdapter(Adapter):
     idempotent_create = True  # the same entry always maps to the same file
     supports_draft = True
     options_help = {"formats": "md, html, pdf and/or eml, comma-separated (default: md)"}
-    media = MediaApi("copied into the folder, beside the post", inline=True)
+    media = MediaApi("copied into the folder, beside the post", inline=True, beside=True)
 
     @classmethod
     def normalize_url(cls, url: str) -> str:
@@ -171,6 +171,9 @@ class FolderAdapter(Adapter):
         return Remote(stem, first.as_uri(), "draft" if draft else "written")
 
     def _copy_images(self, post: Post) -> None:
+        """The post's images (checked against their names) and the attachments it links
+        to, from the data folder's media store only (`media_home`, set by the service)."""
+        from pkm.core.export import copy_media
         from pkm.core.settings import atomic_write_bytes
 
         for image in post.images:
@@ -186,6 +189,8 @@ class FolderAdapter(Adapter):
                 ) from None
             target.parent.mkdir(exist_ok=True)
             atomic_write_bytes(target, data, shared=True)
+        if self.media_home is not None and self.entry is not None:
+            copy_media(self.entry.body, self.media_home, self.folder)
 
     def test(self) -> str:
         try:

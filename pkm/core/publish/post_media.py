@@ -39,6 +39,11 @@ _IMAGE_MD = re.compile(
 _IMG_TAG = re.compile(r"<img\b([^>]*?)/?>", re.I)
 _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 _LOCAL_LINK = re.compile(r'<a\b[^>]*\bhref="(?!https?:|mailto:|#)[^"]*"[^>]*>(.*?)</a>', re.S)
+# ... except an attachment of the media store, where its file goes along (a folder target)
+_FOREIGN_LINK = re.compile(
+    r'<a\b[^>]*\bhref="(?!https?:|mailto:|#|media/[0-9a-f]{64}\.[a-z0-9]{1,8}")[^"]*"[^>]*>(.*?)</a>',
+    re.S,
+)
 _MD_IMAGE_ANY = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]*)(?:\s+\"[^\"\n]*\")?\)")
 _MD_LOCAL_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((?!https?:|mailto:|#)[^)\n]*\)")
 MARKER = re.compile(r"\[image(?:: [^\]\n]*)?\]")
@@ -117,6 +122,7 @@ class MediaApi:
     per_post: bool = False
     attached: bool = False
     inline: bool = False
+    beside: bool = False  # the data folder's media/ files go beside the text (attachments too)
 
 
 def images_in(markdown: str, home: Path | None) -> tuple[Image, ...]:
@@ -151,9 +157,10 @@ def _img_attrs(tag: str) -> dict[str, str]:
     return {k.lower(): htmllib.unescape(v) for k, v in _ATTR.findall(tag)}
 
 
-def shape_html(fragment: str, urls: dict[str, str]) -> str:
+def shape_html(fragment: str, urls: dict[str, str], *, media_links: bool = False) -> str:
     """Each ``<img>`` of ours pointed at its address on the target; every other local
-    image made ``[image: alt]``; links to local files made their text."""
+    image made ``[image: alt]``; links to local files made their text (with
+    ``media_links``, links to the media store's attachments stay: their files go along)."""
 
     def img(m: re.Match[str]) -> str:
         attrs = _img_attrs(m.group(1))
@@ -166,7 +173,8 @@ def shape_html(fragment: str, urls: dict[str, str]) -> str:
             return m.group(0)
         return htmllib.escape(marker(alt), quote=False)
 
-    return _LOCAL_LINK.sub(r"\1", _IMG_TAG.sub(img, fragment))
+    links = _FOREIGN_LINK if media_links else _LOCAL_LINK
+    return links.sub(r"\1", _IMG_TAG.sub(img, fragment))
 
 
 def shape_markdown(md: str, urls: dict[str, str]) -> str:
@@ -213,9 +221,10 @@ def shaped(post, api: MediaApi | None, images: tuple[Image, ...] | None = None):
     if api is not None and api.inline and not urls:
         urls = {i.ref: i.ref for i in images}  # a folder keeps the files beside the text
     plain = without_markers(post.plain) if api is not None and api.attached else post.plain
+    beside = api is not None and api.beside
     return replace(
         post,
-        html=shape_html(post.html, urls),
+        html=shape_html(post.html, urls, media_links=beside),
         markdown=shape_markdown(post.markdown, urls),
         plain=plain,
         images=images,  # kept, so the preview can say what became of them

@@ -276,6 +276,7 @@ class Publishing:
         with self._http(target) as http:
             adapter = self._adapter(target, secret, http, progress)
             adapter.entry = entry
+            adapter.media_home = self.media_home
             attempt = Attempt(adapter, target, post, pub, mode, key, draft)
             try:
                 return attempt.dry_run() if dry_run else attempt.send(self.log, secrets)
