@@ -272,3 +272,15 @@ def test_cli_an_image_over_the_limit_is_one_line_and_exit_1(ws, cli, social):
     assert line.startswith("pkm: The image 'Board offsite' (media/")
     assert "over the 500 bytes Mastodon takes for an image" in line
     assert not social.statuses
+
+
+def test_an_upload_without_an_answer_says_nothing_was_posted(ws, pub, social):
+    social.fail_next(mode="drop-after", method="POST")  # the upload arrives; no answer comes
+    entry, _ = entry_with_image(ws)
+    with pytest.raises(PublishError) as info:
+        pub.publish(entry.id, "social")
+    assert "did not answer while taking the image 'Board offsite'" in str(info.value)
+    assert "nothing was posted" in str(info.value) and not info.value.uncertain
+    assert not social.statuses
+    result = pub.publish(entry.id, "social")  # publishing again simply works
+    assert len(social.statuses[result.remote_id]["media_attachments"]) == 1

@@ -96,7 +96,18 @@ def for_target(adapter: Adapter, post: Post, *, upload: bool) -> Post:
                     "is damaged or was changed). Add the picture to the post again."
                 ) from None
             adapter.say(f"Uploading {image.label} to {adapter.label}…")
-            url, remote_id = adapter.upload_image(image, data)
+            try:
+                url, remote_id = adapter.upload_image(image, data)
+            except PublishError as exc:
+                if not exc.uncertain:
+                    raise
+                # No answer to an upload: the post itself was not sent, and trying again at
+                # worst stores the picture twice there; never "it may have been posted".
+                raise PublishError(
+                    f"{adapter.where} did not answer while taking {image.label}, so nothing "
+                    "was posted. Publish again (at worst the picture is stored there twice).",
+                    status=exc.status,
+                ) from None
             adapter.remember(**{key: {"url": url, "id": remote_id}})
             image = replace(image, url=url, remote_id=remote_id)
         done.append(image)
