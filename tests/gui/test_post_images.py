@@ -102,3 +102,35 @@ def test_publishing_a_post_with_a_photo_to_a_folder(open_window, tmp_path, clock
     assert (out / made["ref"]).read_bytes() == (o.ws.home / made["ref"]).read_bytes()
     qtbot.waitUntil(lambda: "Published to intranet" in w.state.text(), timeout=10_000)
     assert not webhooks.writes("POST")  # the other target was only previewed
+
+
+def test_mastodon_preview_shows_the_photo_attached_and_counts_only_the_text(
+    open_window, tmp_path, clock
+):
+    from tests.publish import doubles
+
+    server = doubles.Mastodon()
+    made = {}
+
+    def setup(ws) -> None:
+        ws.publishing.add_target("social", "mastodon", url=server.url, secret=server.token)
+        entry, _ = entry_with_image(ws, title="By the lake", data=landscape(600, 300),
+                                    alt="The lake at dawn")  # fmt: skip
+        made["entry"] = entry.id
+
+    try:
+        o = h.open_with_targets(open_window, tmp_path / "ws", clock, setup)
+        qtbot = o.qtbot
+        o.window.open_entry.emit(made["entry"])
+        qtbot.waitUntil(lambda: o.editor.entry_id == made["entry"], timeout=10_000)
+        o.window.stages["share"].share_this.action.trigger()
+        w = _post_window(o)
+        w.target_box.setCurrentIndex(w.target_box.findData("social"))
+        qtbot.waitUntil(lambda: _hill_pixels(w.preview.viewport().grab().toImage()) > 500,
+                        timeout=10_000)  # fmt: skip
+        assert "[image" not in w.preview.toPlainText()  # attached, not written into the text
+        assert "The image will be uploaded to Mastodon first." in w.warning.text()
+        text = f"{w.title_edit.text()}\n\nWe met by the lake.\n\nTrust came first.\n\n#offsite"
+        assert w.counter.text() == f"{500 - len(text)} characters left on Mastodon"
+    finally:
+        server.close()

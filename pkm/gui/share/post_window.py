@@ -409,7 +409,7 @@ class PostWindow(QWidget):
         if fit.plain:
             shown = f"<div style='white-space:pre-wrap'>{html.escape(fit.text)}</div>"
             if adapter is not None and adapter.media_api() is not None:  # attached below
-                shown += "".join(f"<p><img src='{i.ref}' alt='{html.escape(i.alt, quote=True)}'>"
+                shown += "".join(f'<p><img src="{i.ref}" alt="{html.escape(i.alt, quote=True)}">'
                                  "</p>" for i in post.images)  # fmt: skip
             self._show(shown, post)
         elif kind in CARD_KINDS and target is not None:

@@ -96,7 +96,7 @@ class PreviewDialog(QDialog):
             if (
                 adapter_class(target.kind).media is not None
             ):  # attached below the text, as Mastodon shows them
-                shown += "".join(f"<p><img src='{i.ref}'></p>" for i in post.images)
+                shown += "".join(f'<p><img src="{i.ref}"></p>' for i in post.images)
         else:
             shown = f"<h2>{html.escape(post.title)}</h2>{post.html}"
         self.body.show_html(with_sizes(shown, post.images, 560, 800))
