@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import html as htmllib
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -81,7 +82,8 @@ class Image:
     def filename(self) -> str:
         """The name the file is sent under: the alt text's words (a reader who saves the
         picture gets 'board-offsite.jpg'), else the start of its hash."""
-        words = re.sub(r"[^A-Za-z0-9]+", "-", self.alt).strip("-").lower()[:40].rstrip("-")
+        ascii_alt = unicodedata.normalize("NFKD", self.alt).encode("ascii", "ignore").decode()
+        words = re.sub(r"[^A-Za-z0-9]+", "-", ascii_alt).strip("-").lower()[:40].rstrip("-")
         return f"{words or self.sha256[:12]}.{self.ext}"
 
     @property
