@@ -240,8 +240,10 @@ class MicropubAdapter(Adapter):
             "GET", self.endpoint, where=self.where, headers=self._headers(self.secret or ""),
             params={"q": "config"},
         )  # fmt: skip
+        if not reply.ok():
+            return  # a refused token or a hiccup says nothing about the site: ask next time
         try:
-            data = reply.json(self.where) if reply.ok() else None
+            data = reply.json(self.where)
         except PublishError:
             data = None
         found = data.get("media-endpoint") if isinstance(data, dict) else None
