@@ -134,3 +134,34 @@ def test_mastodon_preview_shows_the_photo_attached_and_counts_only_the_text(
         assert w.counter.text() == f"{500 - len(text)} characters left on Mastodon"
     finally:
         server.close()
+
+
+def test_five_photos_for_mastodon_are_refused_before_sending_in_words(open_window, tmp_path, clock):
+    from tests.publish import doubles
+    from tests.publish.pictures import png, store
+
+    server = doubles.Mastodon()
+    made = {}
+
+    def setup(ws) -> None:
+        ws.publishing.add_target("social", "mastodon", url=server.url, secret=server.token)
+        refs = [store(ws, png(30 + i, 20)).ref for i in range(5)]
+        body = "Five moments.\n\n" + "\n\n".join(f"![moment {i}]({r})" for i, r in enumerate(refs))
+        made["entry"] = ws.journal.create(kind="note", title="Five", body=body).id
+
+    try:
+        o = h.open_with_targets(open_window, tmp_path / "ws", clock, setup)
+        qtbot = o.qtbot
+        o.window.open_entry.emit(made["entry"])
+        qtbot.waitUntil(lambda: o.editor.entry_id == made["entry"], timeout=10_000)
+        o.window.stages["share"].share_this.action.trigger()
+        w = _post_window(o)
+        w.target_box.setCurrentIndex(w.target_box.findData("social"))
+        said = "The post has 5 images and Mastodon shows at most 4 with a post."
+        qtbot.waitUntil(lambda: said in w.warning.text(), timeout=10_000)
+        qtbot.mouseClick(w.publish_button, LEFT)  # the preview's dry run stops at the limit
+        qtbot.waitUntil(lambda: said in h.status_text(o), timeout=10_000)
+        assert h.share_of(o).preview_dialog is None
+        assert not server.writes("POST") and not server.statuses
+    finally:
+        server.close()
