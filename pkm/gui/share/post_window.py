@@ -32,44 +32,25 @@ from PySide6.QtWidgets import (
 from pkm.core import syntax
 from pkm.core.journal import ClipSource, Entry
 from pkm.core.journal.posts import from_my_reading
-from pkm.core.publish.base import Post, TargetConfig
-from pkm.core.publish.limits import CARD_KINDS, fit_for
+from pkm.core.publish.base import TargetConfig
+from pkm.core.publish.limits import fit_for
 from pkm.core.publish.log import Publication
 from pkm.core.publish.media_upload import as_previewed
-from pkm.core.publish.post_media import with_sizes
 from pkm.core.publish.registry import BLOG_KINDS, adapter_class
 from pkm.core.publish.render import build_post
 from pkm.gui.operations import EditSession, SaveResult
 from pkm.gui.sense.autosave import Autosaver
 from pkm.gui.sense.markdown_edit import MarkdownEdit
 from pkm.gui.sense.preview import Preview
-from pkm.gui.share import card_look
 from pkm.gui.share.controller import ShareController
 from pkm.gui.share.kinds import info
 from pkm.gui.share.ops import PostContext
+from pkm.gui.share.post_preview import preview_html
 from pkm.gui.share.words import plain_error, when
 from pkm.gui.widgets import Hint
 
 LINKEDIN = "linkedin"  # the preview choice for a LinkedIn post (copy and paste, no target)
 PREVIEW_DELAY_MS = 150
-
-
-def channel_html(target: TargetConfig, post: Post) -> str:
-    """The channel message drawn from the payload the adapter will send."""
-    from pkm.core.publish.base import PublishError
-    from pkm.core.publish.registry import adapter_class
-
-    adapter = adapter_class(target.kind)(target, None)
-    try:
-        payload = adapter.payload(post)  # type: ignore[attr-defined]
-    except PublishError as exc:  # too long for one message: say so where the card would be
-        return f"<p><b>{html.escape(str(exc))}</b></p>"
-    if target.kind == "teams":
-        return card_look.teams_html(payload)
-    if target.kind == "slack":
-        return card_look.slack_html(payload)
-    # Mattermost shows Markdown, as pkm's own preview does
-    return card_look.card(f"<h3>{html.escape(post.title)}</h3>{post.html}", bar="#1e325c")
 
 
 def parse_tags(text: str) -> list[str]:
@@ -406,16 +387,8 @@ class PostWindow(QWidget):
         adapter = adapter_class(kind)(target, None) if target is not None else None
         post, images_note = as_previewed(adapter, post, where)
         fit = fit_for(kind, post, target.cache if target is not None else {})
-        if fit.plain:
-            shown = f"<div style='white-space:pre-wrap'>{html.escape(fit.text)}</div>"
-            if adapter is not None and adapter.media_api() is not None:  # attached below
-                shown += "".join(f'<p><img src="{i.ref}" alt="{html.escape(i.alt, quote=True)}">'
-                                 "</p>" for i in post.images)  # fmt: skip
-            self._show(shown, post)
-        elif kind in CARD_KINDS and target is not None:
-            self._show(channel_html(target, post), post)
-        else:
-            self._show(f"<h2>{html.escape(post.title)}</h2>{post.html}", post)
+        room = max(120, self.preview.viewport().width() - 48)
+        self.preview.show_html(preview_html(adapter, kind, post, fit, room))
         self.counter.setText(fit.counter(where) if fit.plain else "")
         self.counter.setVisible(fit.plain)
         warning = ""
@@ -440,11 +413,6 @@ class PostWindow(QWidget):
         self._fit_warning()
         self._show_state(target, name)
         self._update_buttons()
-
-    def _show(self, fragment: str, post: Post) -> None:
-        """The preview's HTML, with each image sized to the pane (a photo shows whole)."""
-        room = max(120, self.preview.viewport().width() - 48)
-        self.preview.show_html(with_sizes(fragment, post.images, room, 2 * room))
 
     def _blog_target(self) -> TargetConfig | None:
         return next((t for t in self.targets if t.kind in BLOG_KINDS), None)
