@@ -184,7 +184,7 @@ class FolderAdapter(Adapter):
                 data = image.read()
             except OSError:
                 raise PublishError(
-                    f"{image.Label} cannot be read from the data folder (the file "
+                    f"{image.label_start} cannot be read from the data folder (the file "
                     "is damaged or was changed). Add the picture to the post again."
                 ) from None
             target.parent.mkdir(exist_ok=True)

@@ -298,7 +298,7 @@ class MatrixAdapter(Adapter):
         )
         if reply.status == 413:
             raise TooLarge(
-                f"{image.Label} is larger than {self.where} takes for an upload "
+                f"{image.label_start} is larger than {self.where} takes for an upload "
                 "(413). Add a smaller copy of it, then publish again.",
                 status=413,
             )

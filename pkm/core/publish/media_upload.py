@@ -52,18 +52,18 @@ def check_limits(adapter: Adapter, api: MediaApi, images: tuple[Image, ...]) -> 
     for image in images:
         if image.size < 0:
             raise PublishError(
-                f"{image.Label} is not in the data folder any more, so it cannot "
+                f"{image.label_start} is not in the data folder any more, so it cannot "
                 f"be sent to {where}. Add the picture to the post again, or remove it."
             )
         if image.ext not in api.formats:
             raise PublishError(
-                f"{image.Label} is a {image.ext.upper()} file, and {where} takes "
+                f"{image.label_start} is a {image.ext.upper()} file, and {where} takes "
                 f"only {', '.join(f.upper() for f in api.formats)} images. Save it in one of "
                 "those formats and add it again."
             )
         if image.size > api.max_bytes:
             raise PublishError(
-                f"{image.Label} is {_mb(image.size)}, over the {_mb(api.max_bytes)} "
+                f"{image.label_start} is {_mb(image.size)}, over the {_mb(api.max_bytes)} "
                 f"{where} takes for an image. Add a smaller copy of it (most photo apps can "
                 "export one), then publish again."
             )
@@ -92,7 +92,7 @@ def for_target(adapter: Adapter, post: Post, *, upload: bool) -> Post:
                 data = image.read()
             except OSError:
                 raise PublishError(
-                    f"{image.Label} cannot be read from the data folder (the file "
+                    f"{image.label_start} cannot be read from the data folder (the file "
                     "is damaged or was changed). Add the picture to the post again."
                 ) from None
             adapter.say(f"Uploading {image.label} to {adapter.label}…")

@@ -93,7 +93,7 @@ class Image:
         return f"the image '{self.alt}' ({short})" if self.alt else f"the image {short}"
 
     @property
-    def Label(self) -> str:
+    def label_start(self) -> str:
         return "T" + self.label[1:]
 
     def read(self) -> bytes:
