@@ -314,6 +314,9 @@ class Mastodon(ProtocolServer):
             problem = self._attach(data.get("media_ids") or [], sid)
             if problem:
                 return problem
+            for attr in data.get("media_attributes") or []:  # PUT …/statuses/:id, 4.1+
+                if str(attr.get("id")) in self.media and "description" in attr:
+                    self.media[str(attr["id"])]["description"] = attr["description"]
             self.statuses[sid].update(
                 text=data["status"],
                 content="".join(f"<p>{p}</p>" for p in data["status"].split("\n\n")),

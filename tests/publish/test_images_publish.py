@@ -76,6 +76,16 @@ def test_mastodon_edit_keeps_the_attachment_and_uploads_nothing_again(ws, pub, s
     assert "Trust, then speed." in social.statuses[first.remote_id]["text"]
 
 
+def test_a_changed_alt_text_reaches_the_attachment_on_edit(ws, pub, social):
+    entry, _ = entry_with_image(ws)
+    first = pub.publish(entry.id, "social")
+    ws.journal.save(entry.id, body=entry.body.replace("[Board offsite]", "[The board by the lake]"))
+    pub.publish(entry.id, "social")
+    [attached] = social.statuses[first.remote_id]["media_attachments"]
+    assert attached["description"] == "The board by the lake"
+    assert len([r for r in social.requests if r.path == "/api/v2/media"]) == 1
+
+
 def test_another_post_with_the_same_photo_gets_its_own_attachment(ws, pub, social):
     one, _stored = entry_with_image(ws, title="One")
     two = ws.journal.create(kind="note", title="Two", body=one.body)

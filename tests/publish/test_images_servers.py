@@ -116,11 +116,12 @@ def test_matrix_uploads_to_the_media_repo_and_shows_mxc_inline(ws, pub, synapse)
     pub.add_target("room", "matrix", url=synapse.url, options={"room": "#leadership:localhost"},
                    secret=synapse.tokens["anna"])  # fmt: skip
     alt = _alt()
-    entry, stored = entry_with_image(ws, alt=alt)
+    entry, stored = entry_with_image(ws, alt=alt, data=png(1600, 900))
     result = pub.publish(entry.id, "room")
     content = synapse.event("anna", synapse.room, result.remote_id)["content"]
     [src] = _srcs(content["formatted_body"])
     assert src.startswith("mxc://localhost/") and f'alt="{alt}"' in content["formatted_body"]
+    assert 'width="800" height="450"' in content["formatted_body"]  # drawn within 800 × 600
     assert f"[image: {alt}]" in content["body"]  # clients without HTML say what was there
     server, media_id = src[len("mxc://") :].split("/")
     r = httpx.get(f"{synapse.url}/_matrix/client/v1/media/download/{server}/{quote(media_id)}",

@@ -201,6 +201,10 @@ class MastodonAdapter(Adapter):
         data: dict[str, object] = {"status": self.status_text(post)}
         if post.images:  # uploaded by media_upload first; a dry run names what will be sent
             data["media_ids"] = [i.remote_id or f"(the id of {i.ref})" for i in post.images]
+            if edit:  # the alt text may have changed since the upload: send it again
+                data["media_attributes"] = [
+                    {"id": i.remote_id, "description": i.alt} for i in post.images if i.remote_id
+                ]
         if not edit:
             data["visibility"] = self.config.option("visibility", "public")
         if self.config.option("language"):

@@ -74,7 +74,7 @@ from pkm.core.publish.base import (
     json_body,
 )
 from pkm.core.publish.http import Reply, raise_for_status, server_message
-from pkm.core.publish.post_media import Image, MediaApi
+from pkm.core.publish.post_media import Image, MediaApi, with_sizes
 
 API = "/_matrix/client/v3"
 HTML_FORMAT = "org.matrix.custom.html"
@@ -92,7 +92,8 @@ TAGS = {
     "table", "thead", "tbody", "tr", "th", "td", "caption", "pre", "span", "img",
     "details", "summary",
 }  # fmt: skip
-ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "code": {"class"}, "img": {"src", "alt", "title"}}
+ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "code": {"class"},
+              "img": {"src", "alt", "title", "width", "height"}}  # fmt: skip
 URL_SCHEMES = {"http", "https", "ftp", "mailto", "magnet", "mxc"}
 
 _IMG = re.compile(r"<img\b([^>]*)>")
@@ -333,7 +334,8 @@ class MatrixAdapter(Adapter):
         """One m.room.message: the title as a heading, then the reflection."""
         title = post.title.strip()
         body = f"{title}\n\n{post.plain.strip()}" if title else post.plain.strip()
-        html = matrix_html(post.html)
+        # a photo drawn within 800 × 600 px: clients show an inline image at the size it says
+        html = matrix_html(with_sizes(post.html, post.images, 800, 600))
         formatted = f"<h3>{htmllib.escape(title, quote=False)}</h3>\n{html}" if title else html
         return {
             "msgtype": "m.text",

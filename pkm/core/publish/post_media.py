@@ -251,7 +251,11 @@ def no_images_note(label: str, images: tuple[Image, ...]) -> str:
 def with_sizes(fragment: str, images: tuple[Image, ...], width: int, height: int) -> str:
     """Give each of our ``<img>`` a width and height that fit width × height (read from the
     file's header), so a narrow preview shows a phone photo whole instead of a corner."""
-    boxes = {i.ref: fit_within(file_pixel_size(i.path), width, height) for i in images}
+    boxes: dict[str, tuple[int, int] | None] = {}
+    for i in images:  # by our reference, and by the address the target gave it
+        boxes[i.ref] = fit_within(file_pixel_size(i.path), width, height)
+        if i.url:
+            boxes[i.url] = boxes[i.ref]
 
     def sized(m: re.Match[str]) -> str:
         tag = m.group(0)
