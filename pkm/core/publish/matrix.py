@@ -34,7 +34,8 @@ Decisions where the issue is silent:
   `<img src="mxc://…">`, which the spec's HTML subset allows (clients show only
   `mxc://` images), rather than as separate `m.image` events: the reflection
   stays one message with its pictures where the author put them, an edit
-  replaces it all, and the plain `body` says "[image: alt]". The largest upload
+  replaces it all, and the plain `body` says "[image: alt]". Each carries a width
+  and height within 800 × 600, which clients draw it at. The largest upload
   the server takes is read from its media config (`m.upload.size`).
 
 Hearing back (`responses()`): replies in the message's thread and reactions
