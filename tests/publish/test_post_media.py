@@ -94,3 +94,16 @@ def test_pixel_size_of_each_format():
     assert fit_within((3000, 600), 640, 900) == (640, 128)
     assert fit_within((600, 3000), 640, 900) == (180, 900)
     assert fit_within((100, 100), 640, 900) is None
+
+
+def test_a_post_to_paste_by_hand_says_to_add_the_picture_there(ws):
+    from pkm.core.publish.media_upload import as_previewed
+
+    ref = store(ws, png()).ref
+    entry = ws.journal.create(kind="note", title="T", body=f"Words\n\n![Lake]({ref})")
+    post, said = as_previewed(None, build_post(entry, media_home=ws.home), "LinkedIn")
+    assert said == (
+        "Images are not sent to LinkedIn: the text says [image: Lake] in its place. "
+        "Add the picture there after pasting."
+    )
+    assert "[image: Lake]" in post.plain

@@ -146,8 +146,9 @@ def as_previewed(adapter: Adapter | None, post: Post, label: str = "") -> tuple[
     the sentence about its images. None as the adapter: a place with no API at all (a
     LinkedIn post to copy), named by ``label``. A limit the post breaks is the sentence
     (the same line publishing would stop with)."""
-    if adapter is None:
-        return shaped(post, None), no_images_note(label, post.images)
+    if adapter is None:  # the text is copied and pasted there by hand (LinkedIn)
+        said = no_images_note(label, post.images)
+        return shaped(post, None), (f"{said} Add the picture there after pasting." if said else "")
     api = adapter.media_api()
     if api is not None and post.images:
         try:
