@@ -248,12 +248,27 @@ def no_images_note(label: str, images: tuple[Image, ...]) -> str:
     )
 
 
+_SIZES: dict[str, tuple[int, int]] = {}
+
+
+def _pixel_size_of(path: str) -> tuple[int, int] | None:
+    """A store file's size in pixels, read once: its name is its content's hash, so the
+    same name never holds another picture (the preview asks again at every pause). A file
+    not there (yet) is not remembered."""
+    size = _SIZES.get(path)
+    if size is None:
+        size = file_pixel_size(Path(path))
+        if size is not None and len(_SIZES) < 4096:
+            _SIZES[path] = size
+    return size
+
+
 def with_sizes(fragment: str, images: tuple[Image, ...], width: int, height: int) -> str:
     """Give each of our ``<img>`` a width and height that fit width × height (read from the
     file's header), so a narrow preview shows a phone photo whole instead of a corner."""
     boxes: dict[str, tuple[int, int] | None] = {}
     for i in images:  # by our reference, and by the address the target gave it
-        boxes[i.ref] = fit_within(file_pixel_size(i.path), width, height)
+        boxes[i.ref] = fit_within(_pixel_size_of(str(i.path)), width, height)
         if i.url:
             boxes[i.url] = boxes[i.ref]
 
