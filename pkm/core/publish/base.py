@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from pkm.core.errors import BadInput, PkmError
+from pkm.core.publish.post_media import Image, MediaApi
 
 KINDS = (
     "folder",
@@ -164,6 +165,7 @@ class Post:
     tags: tuple[str, ...]
     day: str
     link: str = ""  # where this reflection is already public (a blog post), for a link back
+    images: tuple[Image, ...] = ()  # the media-store images it shows (post_media.images_in)
 
 
 @dataclass(frozen=True)
@@ -301,8 +303,13 @@ class Adapter:
     #: Why responses cannot be read from this kind of target, in the user's words; "" when
     #: `responses()` reads them. Settings and `pkm targets list` show it instead of a zero.
     responses_note: ClassVar[str] = "pkm cannot read responses from this kind of target."
+    #: How this kind takes images (post_media.MediaApi); None: it cannot, and the text says
+    #: "[image: alt]" instead (the preview tells the user first). A kind with an upload API
+    #: implements `upload_image`; `media_api()` may narrow the limits from what the server said.
+    media: ClassVar[MediaApi | None] = None
 
     entry: Any = None  # the journal Entry itself, for targets that export it (folder)
+    media_home: Any = None  # the data folder (a Path), for targets that copy its media/ files
 
     def __init__(
         self,
@@ -409,6 +416,20 @@ class Adapter:
 
     def find(self, post: Post, key: str) -> Remote | None:
         return None
+
+    # -- images (media_upload.py calls these) -------------------------------------------
+
+    def media_api(self) -> MediaApi | None:
+        """The media API with this server's own limits where it tells them (after prepare)."""
+        return self.media
+
+    def upload_image(self, image: Image, data: bytes) -> tuple[str, str]:
+        """Upload one image; return (its public URL, the target's id for it)."""
+        raise NotImplementedError
+
+    def upload_request(self, image: Image) -> Request:
+        """The upload as a dry run shows it (the bytes are not printed)."""
+        return Request("UPLOAD", self.config.url, body=f"({image.size:,} bytes of {image.ref})")
 
     def test(self) -> str:
         """Check the configuration and credentials without publishing; return what was found."""
