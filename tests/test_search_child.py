@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pkm.core import indexing
-from pkm.core.errors import StorageError
+from pkm.core.errors import IndexBusy, StorageError
 from pkm.core.search import IndexDoc, SearchIndex
 from pkm.core.search.child import build_in_child
 
@@ -49,6 +49,29 @@ def test_cancel_leaves_the_old_index_in_use(ws) -> None:
     assert not ws.search.needs_rebuild()
     assert ws.search.search("board").total == before == 5
     assert not (ws.home / "index.new").exists()
+
+
+def test_no_other_writer_drains_into_the_index_being_replaced(ws) -> None:
+    """Another pkm (the CLI) gets IndexBusy while a child rebuild runs, so the
+    changes it would apply stay queued for after the swap."""
+    _notes(ws, 3)
+    ws.search.rebuild(in_child=False)
+    other = SearchIndex(ws.home / "index")
+    doc = IndexDoc("entry:999", ("entry",), "Late", "written meanwhile", "2026-03-01")
+    busy = []
+
+    def cancel() -> bool:
+        if not busy:
+            with pytest.raises(IndexBusy):
+                other.update([doc])
+            busy.append(True)
+        return False
+
+    ws.search.rebuild(in_child=True, cancel=cancel)
+    assert busy
+    other.close()
+    assert other.update([doc])  # once the rebuild is done, writes go on
+    other.close()
 
 
 def test_files_that_are_not_the_index_stay_in_its_folder(ws) -> None:

@@ -226,9 +226,10 @@ class SearchService:
         shutil.rmtree(target, ignore_errors=True)  # a crashed rebuild's
         sources = [f"{type(s).__module__}:{type(s).__qualname__}" for s in self._sources.values()]
         args = (str(self._store.path), sources)
-        n = build_in_child(target, workspace_docs, args, total, progress, cancel)
-        if n is not None:
-            self.index.adopt(target)
+        with self.index.writes_held():
+            n = build_in_child(target, workspace_docs, args, total, progress, cancel)
+            if n is not None:
+                self.index.adopt(target)
         return n
 
     def sync(

@@ -42,12 +42,13 @@ import pathlib
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice, repeat
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from pkm.core.errors import IndexBusy, StorageError
@@ -355,6 +356,26 @@ class SearchIndex:
             count = builder.finish()
         (self.path / VERSION_FILE).write_text(f"{INDEX_VERSION}\n", encoding="utf-8")
         return count
+
+    @contextlib.contextmanager
+    def writes_held(self) -> Iterator[None]:
+        """Hold Whoosh's write lock of the index folder meanwhile, as a
+        rebuild in place does: while a child builds its replacement, another
+        pkm (the CLI) must not drain queued changes into this index, which
+        is about to be replaced by one that may not have them (it gets
+        IndexBusy and the changes stay queued). Raises IndexBusy if another
+        writer holds it now."""
+        lock = None
+        if self.path.is_dir():
+            lock = FileStorage(str(self.path)).lock("MAIN_WRITELOCK")
+            if not lock.acquire(blocking=False):
+                raise self._write_error(LockError())
+        try:
+            yield
+        finally:
+            if lock is not None:
+                with contextlib.suppress(Exception):  # its folder may be gone by now
+                    lock.release()
 
     def adopt(self, built: pathlib.Path) -> None:
         """Make the complete index in ``built`` (a folder beside this one,
