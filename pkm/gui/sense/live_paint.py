@@ -1,0 +1,190 @@
+"""What the styled editor draws that a character format cannot: chips, bars, boxes, pictures.
+
+Called from MarkdownEdit.paintEvent *before* Qt draws the text, for the
+blocks on screen only (a screenful of lines, whatever the entry's length):
+rounded chips behind ``#tags`` and ``[[links]]``, a bar beside quotes, a
+round bullet for ``-`` items, a box for ``- [ ]`` / ``- [x]``, a rule for
+``---`` and the pictures of image lines. The marks they stand for were made
+transparent by live_style, so the text keeps its exact Markdown.
+
+It returns the clickable areas it drew (:class:`Hit`), so a click is judged
+against what the user sees, not against the nearest character.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QTextBlock, QTextLayout
+from PySide6.QtWidgets import QPlainTextEdit
+
+from pkm.gui import theme
+from pkm.gui.sense.inline_images import InlineImages
+from pkm.gui.sense.live_style import line_style
+
+CLICKABLE = ("checkbox", "wiki", "tag", "link", "url")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A clickable thing on screen: where, what, and the text range it stands for."""
+
+    rect: QRectF
+    kind: str  # "checkbox", "wiki", "tag", "link", "url"
+    data: str
+    start: int  # document positions
+    end: int
+
+
+def _x(layout: QTextLayout, pos: int) -> tuple[float, float, float]:
+    """(x, line top, line height) of a position in a block's layout."""
+    line = layout.lineForTextPosition(pos)
+    if not line.isValid():
+        return 0.0, 0.0, 0.0
+    return line.cursorToX(pos)[0], line.y(), line.height()
+
+
+def span_rects(layout: QTextLayout, start: int, end: int, origin: QPointF) -> list[QRectF]:
+    """One rectangle per line a range covers (a chip that wraps is two chips)."""
+    out = []
+    pos = start
+    while pos < end:
+        line = layout.lineForTextPosition(pos)
+        if not line.isValid():
+            break
+        stop = min(end, line.textStart() + line.textLength())
+        if stop <= pos:
+            break
+        x1, x2 = line.cursorToX(pos)[0], line.cursorToX(stop)[0]
+        out.append(QRectF(origin.x() + x1, origin.y() + line.y(), x2 - x1, line.height()))
+        pos = stop
+    return out
+
+
+class Decorations:
+    """Paints one editor's decorations and remembers where the clickable ones are."""
+
+    def __init__(self, edit: QPlainTextEdit, images: InlineImages) -> None:
+        self.edit = edit
+        self.images = images
+        self.hits: list[Hit] = []
+
+    def paint(self, painter: QPainter) -> None:
+        edit = self.edit
+        pal = edit.palette()
+        base = pal.color(QPalette.ColorRole.Base)
+        text = pal.color(QPalette.ColorRole.Text)
+        highlight = pal.color(QPalette.ColorRole.Highlight)
+        chip = theme.mix(base, highlight, 0.30 if theme.is_dark(pal) else 0.16)
+        wiki_chip = theme.mix(base, highlight, 0.40 if theme.is_dark(pal) else 0.24)
+        bar = theme.mix(base, highlight, 0.65)
+        faint = theme.mix(text, base, 0.55)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        offset = edit.contentOffset()
+        bottom = edit.viewport().height()
+        width = edit.viewport().width()
+        margin = edit.document().documentMargin()
+        hits: list[Hit] = []
+        block: QTextBlock = edit.firstVisibleBlock()
+        while block.isValid():
+            geo = edit.blockBoundingGeometry(block).translated(offset)
+            if geo.top() > bottom:
+                break
+            if not block.isVisible() or geo.bottom() < 0 or not block.length() > 1:
+                block = block.next()
+                continue
+            style = line_style(block)
+            layout = block.layout()
+            origin = geo.topLeft()
+            pos0 = block.position()
+            if style.base == "quote":
+                painter.fillRect(QRectF(origin.x() + margin + 1, geo.top(), 3, geo.height()), bar)
+            elif style.base == "rule":
+                y = geo.center().y()
+                painter.setPen(QPen(faint, 1))
+                painter.drawLine(QPointF(margin, y), QPointF(width - margin, y))
+            elif style.base == "image":
+                self._picture(painter, style.image, layout, origin)
+            for span in style.spans:
+                kind = span.kind
+                if kind in ("tag", "wiki"):
+                    for r in span_rects(layout, span.start, span.end, origin):
+                        r = r.adjusted(-2, 1, 2, -1)
+                        painter.setPen(Qt.PenStyle.NoPen)
+                        painter.setBrush(wiki_chip if kind == "wiki" else chip)
+                        painter.drawRoundedRect(r, r.height() / 3, r.height() / 3)
+                        hits.append(Hit(r, kind, span.data, pos0 + span.start, pos0 + span.end))
+                elif kind in ("link", "url"):
+                    for r in span_rects(layout, span.start, span.end, origin):
+                        hits.append(Hit(r, kind, span.data, pos0 + span.start, pos0 + span.end))
+                elif kind == "bullet":
+                    x1, top, h = _x(layout, span.start)
+                    x2 = _x(layout, span.end)[0]
+                    c = QPointF(origin.x() + (x1 + x2) / 2, origin.y() + top + h * 0.55)
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(text)
+                    painter.drawEllipse(c, h * 0.12, h * 0.12)
+                elif kind == "checkbox":
+                    r = self._checkbox(painter, layout, span.start, span.end, origin, span.data)
+                    hits.append(Hit(r, kind, span.data, pos0 + span.start, pos0 + span.end))
+            block = block.next()
+        self.hits = hits
+
+    def _checkbox(
+        self, painter: QPainter, layout: QTextLayout, start: int, end: int, origin: QPointF,
+        state: str,
+    ) -> QRectF:  # fmt: skip
+        pal = self.edit.palette()
+        x1, top, h = _x(layout, start)
+        x2 = _x(layout, end)[0]
+        side = max(10.0, h * 0.68)
+        cx, cy = origin.x() + (x1 + x2) / 2, origin.y() + top + h * 0.54
+        r = QRectF(cx - side / 2, cy - side / 2, side, side)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if state == "x":
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(pal.color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(r, side / 4, side / 4)
+            pen = QPen(pal.color(QPalette.ColorRole.HighlightedText), max(1.5, side / 8))
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawPolyline(
+                [
+                    QPointF(r.left() + side * 0.24, r.top() + side * 0.52),
+                    QPointF(r.left() + side * 0.43, r.top() + side * 0.72),
+                    QPointF(r.left() + side * 0.78, r.top() + side * 0.3),
+                ]
+            )
+        else:
+            border = theme.mix(
+                pal.color(QPalette.ColorRole.Text), pal.color(QPalette.ColorRole.Base), 0.4
+            )
+            painter.setPen(QPen(border, 1.4))
+            painter.drawRoundedRect(r, side / 4, side / 4)
+        return r.adjusted(-3, -3, 3, 3)
+
+    def _picture(self, painter: QPainter, ref: str, layout: QTextLayout, origin: QPointF) -> None:
+        size = self.images.size_of(ref)
+        line = layout.lineAt(0)
+        if size is None or not line.isValid():
+            return
+        target = QRectF(
+            origin.x() + line.x(), origin.y() + line.y() + 2, size.width(), size.height()
+        )
+        image = self.images.image(ref)
+        if image is None:  # still decoding on the pool: a quiet placeholder of the right size
+            painter.fillRect(
+                target,
+                theme.mix(
+                    self.edit.palette().color(QPalette.ColorRole.Base), QColor(128, 128, 128), 0.15
+                ),
+            )
+            return
+        painter.drawImage(target, image)
+
+    def hit_at(self, point: QPointF) -> Hit | None:
+        for hit in self.hits:
+            if hit.rect.contains(point):
+                return hit
+        return None
