@@ -42,6 +42,6 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
     with pytest.raises(BadInput, match=r"“video.png” was not added: it is 52 MB"):
         read_picture(big)
     missing = tmp_path / "gone.png"
-    with pytest.raises(BadInput, match="“gone.png” could not be read"):
+    with pytest.raises(BadInput, match=r"“gone.png” could not be read"):
         read_picture(missing)
     assert os.path.getsize(big) == MAX_BYTES + 1
