@@ -7,7 +7,7 @@ the text size setting and the preview toggle, dark mode.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -321,3 +321,41 @@ def test_dark_mode_keeps_the_styled_text_readable(main_window):
             assert _contrast(colour, base) >= 4.5, colour.name()
     finally:
         appearance.apply("system")
+
+
+class _Paints(QObject):
+    """The rectangles the editor's viewport is asked to paint."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rects: list = []
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(event.rect())
+        return False
+
+
+def test_a_keystroke_repaints_its_line_and_a_taller_line_repaints_what_is_below(main_window):
+    o = main_window
+    _type(o, "\n".join(f"Line {n} with #tags and [[links]] to style" for n in range(30)))
+    edit = o.editor.text
+    viewport = edit.viewport()
+    paints = _Paints()
+    viewport.installEventFilter(paints)
+    try:
+        o.qtbot.keyClick(edit, Qt.Key.Key_Home, CTRL)
+        o.qtbot.keyClick(edit, Qt.Key.Key_Down)
+        o.qtbot.waitUntil(lambda: bool(paints.rects))
+        paints.rects.clear()
+        o.qtbot.keyClick(edit, Qt.Key.Key_X)
+        o.qtbot.waitUntil(lambda: bool(paints.rects))
+        assert max(r.height() for r in paints.rects) < viewport.height() / 3  # just that line
+        paints.rects.clear()
+        o.qtbot.keyClick(edit, Qt.Key.Key_Home)
+        o.qtbot.keyClicks(edit, "# ")  # now a heading: taller, the lines below move
+        o.qtbot.waitUntil(lambda: bool(paints.rects))
+        assert any(r.height() >= viewport.height() - 2 for r in paints.rects)
+    finally:
+        viewport.removeEventFilter(paints)
+    assert edit.toPlainText().split("\n")[1] == "# xLine 1 with #tags and [[links]] to style"

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from pkm.gui import theme
 from pkm.gui.sense.inline_images import InlineImages
-from pkm.gui.sense.live_style import line_style
+from pkm.gui.sense.live_style import fence_open_before, line_style
 
 CLICKABLE = ("checkbox", "wiki", "tag", "link", "url")
 
@@ -62,13 +62,66 @@ def span_rects(layout: QTextLayout, start: int, end: int, origin: QPointF) -> li
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Something drawn for a span, placed relative to its block's top-left corner."""
+
+    kind: str  # "tag", "wiki", "link", "url", "bullet", "checkbox"
+    rect: QRectF
+    data: str = ""
+    start: int = 0  # in the block
+    end: int = 0
+
+
+def shapes_of(layout: QTextLayout, spans: tuple | list) -> tuple[Shape, ...]:
+    """Where each decoration of a laid-out block goes (no painting: cached by the caller)."""
+    out: list[Shape] = []
+    origin = QPointF(0, 0)
+    for span in spans:
+        kind = span.kind
+        if kind in ("tag", "wiki", "link", "url"):
+            pad = (-2, 1, 2, -1) if kind in ("tag", "wiki") else (0, 0, 0, 0)
+            for r in span_rects(layout, span.start, span.end, origin):
+                out.append(Shape(kind, r.adjusted(*pad), span.data, span.start, span.end))
+        elif kind in ("bullet", "checkbox"):
+            x1, top, h = _x(layout, span.start)
+            x2 = _x(layout, span.end)[0]
+            cx, cy = (x1 + x2) / 2, top + h * (0.55 if kind == "bullet" else 0.54)
+            side = h * 0.24 if kind == "bullet" else max(10.0, h * 0.6)
+            rect = QRectF(cx - side / 2, cy - side / 2, side, side)
+            out.append(Shape(kind, rect, span.data, span.start, span.end))
+    return tuple(out)
+
+
 class Decorations:
-    """Paints one editor's decorations and remembers where the clickable ones are."""
+    """Paints one editor's decorations and remembers where the clickable ones are.
+
+    The shapes of a block depend only on its text, the fence state, whether the cursor
+    unfolded one of its links, the column's width and the font: they are computed once
+    per such state and kept (a keystroke recomputes only the line it changed), so a
+    paint costs a few QPainter calls per visible line."""
 
     def __init__(self, edit: QPlainTextEdit, images: InlineImages) -> None:
         self.edit = edit
         self.images = images
         self.hits: list[Hit] = []
+        self._shapes: dict[tuple, tuple[Shape, ...]] = {}
+
+    def _shapes_for(self, block: QTextBlock, style, active: int) -> tuple[Shape, ...]:
+        key = (
+            block.text(),
+            fence_open_before(block),
+            active,
+            self.edit.viewport().width(),
+            self.edit.font().pointSizeF(),
+            self.images.max_width,
+        )
+        found = self._shapes.get(key)
+        if found is None:
+            if len(self._shapes) > 4000:
+                self._shapes.clear()
+            found = self._shapes[key] = shapes_of(block.layout(), style.spans)
+        return found
 
     def paint(self, painter: QPainter) -> None:
         edit = self.edit
@@ -76,10 +129,15 @@ class Decorations:
         base = pal.color(QPalette.ColorRole.Base)
         text = pal.color(QPalette.ColorRole.Text)
         highlight = pal.color(QPalette.ColorRole.Highlight)
-        chip = theme.mix(base, highlight, 0.30 if theme.is_dark(pal) else 0.16)
-        wiki_chip = theme.mix(base, highlight, 0.40 if theme.is_dark(pal) else 0.24)
+        dark = theme.is_dark(pal)
+        chips = {
+            "tag": theme.mix(base, highlight, 0.30 if dark else 0.16),
+            "wiki": theme.mix(base, highlight, 0.40 if dark else 0.24),
+        }
         bar = theme.mix(base, highlight, 0.65)
         faint = theme.mix(text, base, 0.55)
+        styler = getattr(edit, "styler", None)
+        active_block = styler.active_block if styler is not None else QTextBlock()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         offset = edit.contentOffset()
         bottom = edit.viewport().height()
@@ -87,17 +145,17 @@ class Decorations:
         margin = edit.document().documentMargin()
         hits: list[Hit] = []
         block: QTextBlock = edit.firstVisibleBlock()
+        top = edit.blockBoundingGeometry(block).translated(offset).top() if block.isValid() else 0
         while block.isValid():
-            geo = edit.blockBoundingGeometry(block).translated(offset)
-            if geo.top() > bottom:
+            if top > bottom:
                 break
-            if not block.isVisible() or geo.bottom() < 0 or not block.length() > 1:
+            geo = edit.blockBoundingRect(block).translated(offset.x(), top)  # as Qt's own paint
+            top = geo.bottom()
+            if not block.isVisible() or geo.bottom() < 0 or block.length() <= 1:
                 block = block.next()
                 continue
             style = line_style(block)
-            layout = block.layout()
             origin = geo.topLeft()
-            pos0 = block.position()
             if style.base == "quote":
                 painter.fillRect(QRectF(origin.x() + margin + 1, geo.top(), 3, geo.height()), bar)
             elif style.base == "rule":
@@ -105,42 +163,32 @@ class Decorations:
                 painter.setPen(QPen(faint, 1))
                 painter.drawLine(QPointF(margin, y), QPointF(width - margin, y))
             elif style.base == "image":
-                self._picture(painter, style.image, layout, origin)
-            for span in style.spans:
-                kind = span.kind
-                if kind in ("tag", "wiki"):
-                    for r in span_rects(layout, span.start, span.end, origin):
-                        r = r.adjusted(-2, 1, 2, -1)
+                self._picture(painter, style.image, block.layout(), origin)
+            if style.spans:
+                active = styler.active_group if block == active_block else -1
+                pos0 = block.position()
+                for shape in self._shapes_for(block, style, active):
+                    r = shape.rect.translated(origin)
+                    kind = shape.kind
+                    if kind in chips:
                         painter.setPen(Qt.PenStyle.NoPen)
-                        painter.setBrush(wiki_chip if kind == "wiki" else chip)
+                        painter.setBrush(chips[kind])
                         painter.drawRoundedRect(r, r.height() / 3, r.height() / 3)
-                        hits.append(Hit(r, kind, span.data, pos0 + span.start, pos0 + span.end))
-                elif kind in ("link", "url"):
-                    for r in span_rects(layout, span.start, span.end, origin):
-                        hits.append(Hit(r, kind, span.data, pos0 + span.start, pos0 + span.end))
-                elif kind == "bullet":
-                    x1, top, h = _x(layout, span.start)
-                    x2 = _x(layout, span.end)[0]
-                    c = QPointF(origin.x() + (x1 + x2) / 2, origin.y() + top + h * 0.55)
-                    painter.setPen(Qt.PenStyle.NoPen)
-                    painter.setBrush(text)
-                    painter.drawEllipse(c, h * 0.12, h * 0.12)
-                elif kind == "checkbox":
-                    r = self._checkbox(painter, layout, span.start, span.end, origin, span.data)
-                    hits.append(Hit(r, kind, span.data, pos0 + span.start, pos0 + span.end))
+                    elif kind == "bullet":
+                        painter.setPen(Qt.PenStyle.NoPen)
+                        painter.setBrush(text)
+                        painter.drawEllipse(r)
+                        continue
+                    elif kind == "checkbox":
+                        self._checkbox(painter, r, shape.data)
+                        r = r.adjusted(-3, -3, 3, 3)
+                    hits.append(Hit(r, kind, shape.data, pos0 + shape.start, pos0 + shape.end))
             block = block.next()
         self.hits = hits
 
-    def _checkbox(
-        self, painter: QPainter, layout: QTextLayout, start: int, end: int, origin: QPointF,
-        state: str,
-    ) -> QRectF:  # fmt: skip
+    def _checkbox(self, painter: QPainter, r: QRectF, state: str) -> None:
         pal = self.edit.palette()
-        x1, top, h = _x(layout, start)
-        x2 = _x(layout, end)[0]
-        side = max(10.0, h * 0.68)
-        cx, cy = origin.x() + (x1 + x2) / 2, origin.y() + top + h * 0.54
-        r = QRectF(cx - side / 2, cy - side / 2, side, side)
+        side = r.width()
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if state == "x":
             painter.setPen(Qt.PenStyle.NoPen)
@@ -157,12 +205,9 @@ class Decorations:
                 ]
             )
         else:
-            border = theme.mix(
-                pal.color(QPalette.ColorRole.Text), pal.color(QPalette.ColorRole.Base), 0.4
-            )
-            painter.setPen(QPen(border, 1.4))
+            text, base = pal.color(QPalette.ColorRole.Text), pal.color(QPalette.ColorRole.Base)
+            painter.setPen(QPen(theme.mix(text, base, 0.4), 1.4))
             painter.drawRoundedRect(r, side / 4, side / 4)
-        return r.adjusted(-3, -3, 3, 3)
 
     def _picture(self, painter: QPainter, ref: str, layout: QTextLayout, origin: QPointF) -> None:
         size = self.images.size_of(ref)

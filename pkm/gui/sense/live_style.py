@@ -19,6 +19,7 @@ changes (zoom, text size), which is rare, never per key.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from PySide6.QtGui import (
@@ -43,15 +44,39 @@ TRANSPARENT = QColor(0, 0, 0, 0)
 #: back by a negative letter spacing), so a line is this much taller than its font's own,
 #: the one way to space lines in QPlainTextEdit without changing block formats (undo steps).
 LINE_SPACING = 1.3
+TOUCHED_MAX = 60  # more blocks restyled at once than this: the whole view is repainted
 
 #: The height a line that is only an image should have, or None (not known/not shown).
 ImageHeight = Callable[[str], int | None]
 
 
+def fence_open_before(block: QTextBlock) -> bool:
+    """Whether a code fence is open above this block (bit 0 of the previous block's state)."""
+    prev = block.previous()
+    state = prev.userState() if prev.isValid() else -1
+    return state >= 0 and bool(state & 1)
+
+
 def line_style(block: QTextBlock) -> LineStyle:
     """The parsed look of a block (cached by text and fence state in md_spans)."""
-    prev = block.previous()
-    return parse_line(block.text(), prev.isValid() and prev.userState() == 1)
+    return parse_line(block.text(), fence_open_before(block))
+
+
+def pack_state(fence: bool, generation: int, height: int) -> int:
+    """A block's state: bit 0 the fence, bits 1-8 the layout generation, then its height.
+
+    The height a block had when it was last drawn is kept with it, so after a keystroke
+    the editor can tell, without laying the line out twice, whether the lines below
+    moved (MarkdownEdit._layout_update). The generation changes whenever every line may
+    change height (a resize, a font or palette change): older heights are then unknown."""
+    return int(fence) | (generation & 0xFF) << 1 | max(0, height) << 9
+
+
+def known_height(state: int, generation: int) -> int:
+    """The height stored in a block's state, or -1 if it is unknown or stale."""
+    if state < 0 or (state >> 1) & 0xFF != generation & 0xFF:
+        return -1
+    return state >> 9
 
 
 class LiveStyler(QSyntaxHighlighter):
@@ -62,6 +87,8 @@ class LiveStyler(QSyntaxHighlighter):
         self.active_block = QTextBlock()  # the block whose reveal range holds the cursor
         self.active_group = -1
         self._formats: dict[tuple, QTextCharFormat] = {}
+        self._touched: list[tuple[QTextBlock, int]] = []  # see MarkdownEdit._layout_update
+        self.generation = 0  # see pack_state
         self._kinds: dict[str, QTextCharFormat] = {}
         self._bases: dict[str, QTextCharFormat] = {}
         self.build_formats()
@@ -131,6 +158,7 @@ class LiveStyler(QSyntaxHighlighter):
 
     def refresh(self) -> None:
         """Palette or font changed: new formats, the document restyled once."""
+        self.generation += 1
         self.build_formats()
         self._quietly(self.rehighlight)
 
@@ -177,52 +205,67 @@ class LiveStyler(QSyntaxHighlighter):
 
     # ---- styling a line -------------------------------------------------------------
 
+    def take_touched(self) -> list[tuple[QTextBlock, int]] | None:
+        """The blocks restyled since the last call, with their heights before (None: many)."""
+        touched, self._touched = self._touched, []
+        return None if len(touched) > TOUCHED_MAX else touched
+
     def highlightBlock(self, text: str) -> None:
+        block = self.currentBlock()
+        old = self.currentBlockState()
+        if len(self._touched) <= TOUCHED_MAX:
+            self._touched.append((block, known_height(old, self.generation)))
         prev = self.previousBlockState()
-        style = parse_line(text, prev == 1)
-        self.setCurrentBlockState(1 if style.in_fence else 0)
+        style = parse_line(text, prev >= 0 and bool(prev & 1))
+        # Only the fence bit may change here, so a new height alone never restyles the next line.
+        self.setCurrentBlockState((old & ~1 if old >= 0 else 0) | int(style.in_fence))
         n = len(text)
         if not n:
             return
-        block = self.currentBlock()
         active = self.active_group if block == self.active_block else -1
-        layers: list[tuple[str, ...]] = [()] * n
-        anchor: tuple[int, str] | None = None
+        base = style.base
+        set_format = self.setFormat
+        resolved: list[tuple[int, int, str]] = []
+        cuts = {0, n}
+        anchor = -1
         for span in style.spans:
             kind = span.kind
             if kind == "fold":
                 kind = "mark" if span.group == active else "fold"
             elif kind == "image-anchor":
-                anchor = (span.start, span.data)
+                height = self.image_height(span.data)
+                if height is None:  # a missing or unreadable image: its Markdown, faintly
+                    set_format(0, n, self._format(base, ("mark",)))
+                    return
+                set_format(span.start, 1, self._anchor(height))
+                anchor = span.start
                 continue
-            for i in range(span.start, min(span.end, n)):
-                layers[i] = (*layers[i], kind)
-        base = style.base
-        if base in ("", "quote"):  # headings are spaced by their size, code stays compact
-            start = text.find(" ")
-            while start >= 0:
-                if not layers[start]:
-                    layers[start] = ("gap",)
-                start = text.find(" ", start + 1)
-        if anchor is not None:
-            height = self.image_height(anchor[1])
-            if height is None:  # a missing or unreadable image: show its Markdown, faintly
-                self.setFormat(0, n, self._format(base, ("mark",)))
-                return
-            self.setFormat(anchor[0], 1, self._anchor(height))
-        start = 0
-        while start < n:
-            kinds = layers[start]
+            resolved.append((span.start, min(span.end, n), kind))
+            cuts.add(span.start)
+            cuts.add(min(span.end, n))
+        spaced = base in ("", "quote")  # headings are spaced by their size, code stays compact
+        gap = self._format(base, ("gap",))
+        plain = self._format(base, ()) if base else None
+        points = sorted(cuts)
+        for a, b in itertools.pairwise(points):
+            if a == anchor:
+                a += 1
+                if a >= b:
+                    continue
+            kinds = tuple(k for s, e, k in resolved if s <= a and b <= e)
             if "fold" in kinds:
-                self.setFormat(start, 1, self._fold(text[start]))
-                start += 1
-                continue
-            end = start + 1
-            while end < n and layers[end] == kinds:
-                end += 1
-            if (kinds or base) and (anchor is None or start != anchor[0]):
-                self.setFormat(start, end - start, self._format(base, kinds))
-            start = end
+                for i in range(a, b):
+                    set_format(i, 1, self._fold(text[i]))
+            elif kinds:
+                set_format(a, b - a, self._format(base, kinds))
+            else:
+                if plain is not None:
+                    set_format(a, b - a, plain)
+                if spaced:
+                    i = text.find(" ", a, b)
+                    while i >= 0:
+                        set_format(i, 1, gap)
+                        i = text.find(" ", i + 1, b)
 
     # ---- the cursor reveals what is folded ------------------------------------------
 

@@ -25,7 +25,18 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from PySide6.QtCore import QEvent, QMimeData, QPointF, QSize, QStringListModel, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    QStringListModel,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QFontDatabase,
     QFontMetricsF,
@@ -41,7 +52,7 @@ from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QToolTip, QWidget
 
 from pkm.gui.sense.inline_images import InlineImages, Source, sources_in
 from pkm.gui.sense.live_paint import Decorations, Hit
-from pkm.gui.sense.live_style import LiveStyler
+from pkm.gui.sense.live_style import LiveStyler, pack_state
 
 #: The link being typed: "[[" then up to 80 characters, no brackets or pipes.
 LINK_PREFIX_RE = re.compile(r"\[\[([^\[\]|\n]{0,80})$")
@@ -95,6 +106,11 @@ class MarkdownEdit(QPlainTextEdit):
         self.images.loaded.connect(lambda _ref: self.viewport().update())
         self.styler = LiveStyler(self, self.images.height_of if media_home else None)
         self.decorations = Decorations(self, self.images)
+        # Repaint only the lines a keystroke restyled (see _layout_update).
+        self._blocks = self.document().blockCount()
+        layout = self.document().documentLayout()
+        layout.update.disconnect()
+        layout.update.connect(self._layout_update)
         self._column = 0
         self._fit_column()
 
@@ -127,6 +143,7 @@ class MarkdownEdit(QPlainTextEdit):
         if side != self._column:
             self._column = side
             self.setViewportMargins(side, 0, side, 0)
+            self.styler.generation += 1
             if relayout:  # Qt lays the text out again only when the widget's width changes
                 super().resizeEvent(QResizeEvent(self.size(), QSize(-1, -1)))
         width = max(120, int(self.viewport().width() - 2 * MARGIN - 4))
@@ -143,6 +160,8 @@ class MarkdownEdit(QPlainTextEdit):
             block = block.next()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        if event.size().width() != event.oldSize().width():
+            self.styler.generation += 1  # every line may wrap differently: heights unknown
         self._fit_column(relayout=False)  # the margins first, so the text is laid out once
         super().resizeEvent(event)
 
@@ -154,6 +173,44 @@ class MarkdownEdit(QPlainTextEdit):
             self._fit_column()
 
     # ---- drawing and clicking -------------------------------------------------------
+
+    def _layout_update(self, _rect: QRectF | None = None) -> None:
+        """What the document layout asks to repaint, narrowed to the lines that changed.
+
+        Setting a line's formats (any QSyntaxHighlighter does) makes QPlainTextDocumentLayout
+        see a change that reaches into the next line, and it then asks to repaint the whole
+        view: every keystroke would redraw every visible line. The styler knows which
+        lines it restyled and how tall they were before; when the number of lines and
+        their heights are unchanged, only those lines are repainted. Anything else (Enter,
+        a paste, a resize, a font change) repaints the whole view, as Qt would.
+        """
+        styler = self.styler
+        touched = styler.take_touched()
+        count = self.document().blockCount()
+        viewport = self.viewport()
+        narrow = bool(touched) and count == self._blocks
+        self._blocks = count
+        for block, old_height in touched or ():
+            if not block.isValid():
+                narrow = False
+                continue
+            height = round(self.blockBoundingRect(block).height())  # laid out by now: cheap
+            state = block.userState()
+            block.setUserState(pack_state(bool(state & 1), styler.generation, height))
+            narrow = narrow and height == old_height
+        if not narrow:
+            viewport.update()
+            return
+        # The styler restyles consecutive lines: repaint from the first to the last.
+        numbers = [block.blockNumber() for block, _h in touched]
+        first = self.document().findBlockByNumber(min(numbers))
+        top = self.blockBoundingGeometry(first).translated(self.contentOffset()).top()
+        height, block = 0.0, first
+        while block.isValid() and block.blockNumber() <= max(numbers):
+            height += self.blockBoundingRect(block).height()
+            block = block.next()
+        rect = QRect(0, int(top) - 2, viewport.width(), int(height) + 4)
+        viewport.update(rect.intersected(viewport.rect()))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self.viewport())
