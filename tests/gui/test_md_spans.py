@@ -47,8 +47,8 @@ def test_a_link_folds_its_address_and_reveals_it_around_the_cursor():
     assert folds == ["[", "](https://example.com/long)"]
     link = next(s for s in style.spans if s.kind == "link")
     assert line[link.start : link.end] == "the memo" and link.data == "https://example.com/long"
-    assert style.reveal_at(line.index("memo")) == 0
-    assert style.reveal_at(len(line)) == -1
+    assert style.reveal_at(line.index("memo")) == (0,)
+    assert style.reveal_at(len(line)) == ()
 
 
 def test_emphasis():

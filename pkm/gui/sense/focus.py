@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtWidgets import QFrame, QWidget
 
 KEYS = ("F11", "Ctrl+Shift+F")
 
@@ -32,6 +32,7 @@ class FocusMode(QObject):
         self.stage = stage
         self.active = False
         self._hidden: list[QWidget] = []
+        self._frame = QFrame.Shape.StyledPanel
         self.leave_action = QAction("Leave focus mode", stage)
         self.leave_action.setShortcut(QKeySequence("Esc"))
         self.leave_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -55,6 +56,13 @@ class FocusMode(QObject):
         ]
         return [x for x in found if isinstance(x, QWidget)]
 
+    def _align_title(self, left: int) -> None:
+        """The title starts where the text column does (the column is centred)."""
+        ed = self.stage.editor
+        shift = ed.text.mapTo(ed.title_edit.parentWidget(), ed.text.rect().topLeft()).x()
+        shift -= ed.title_edit.geometry().x()
+        ed.title_edit.setTextMargins(max(0, left + shift - 2), 0, 0, 0)
+
     def toggle(self) -> None:
         self.leave() if self.active else self.enter()
 
@@ -66,7 +74,15 @@ class FocusMode(QObject):
         for x in self._hidden:
             x.hide()
         self.leave_action.setEnabled(True)
-        self.stage.editor.text.setFocus()
+        ed = self.stage.editor
+        self._frame = ed.text.frameShape()
+        ed.text.setFrameShape(QFrame.Shape.NoFrame)  # a page, not a box in a window
+        page = ed.pages.widget(1)
+        page.setBackgroundRole(QPalette.ColorRole.Base)
+        page.setAutoFillBackground(True)
+        ed.text.column_moved.connect(self._align_title)
+        self._align_title(ed.text.column_left())
+        ed.text.setFocus()
         status = getattr(self.window, "status", None)
         if status is not None:
             status.show_message("Focus mode: only your text. Esc or F11 to leave.")
@@ -79,5 +95,12 @@ class FocusMode(QObject):
         for x in self._hidden:
             x.show()
         self._hidden = []
+        ed = self.stage.editor
+        ed.text.column_moved.disconnect(self._align_title)
+        ed.text.setFrameShape(self._frame)
+        page = ed.pages.widget(1)
+        page.setAutoFillBackground(False)
+        page.setBackgroundRole(QPalette.ColorRole.Window)
+        ed.title_edit.setTextMargins(0, 0, 0, 0)
         self.leave_action.setEnabled(False)
         self.toggled.emit(False)

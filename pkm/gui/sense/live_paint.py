@@ -107,7 +107,7 @@ class Decorations:
         self.hits: list[Hit] = []
         self._shapes: dict[tuple, tuple[Shape, ...]] = {}
 
-    def _shapes_for(self, block: QTextBlock, style, active: int) -> tuple[Shape, ...]:
+    def _shapes_for(self, block: QTextBlock, style, active: tuple) -> tuple[Shape, ...]:
         key = (
             block.text(),
             fence_open_before(block),
@@ -165,7 +165,7 @@ class Decorations:
             elif style.base == "image":
                 self._picture(painter, style.image, block.layout(), origin)
             if style.spans:
-                active = styler.active_group if block == active_block else -1
+                active = styler.active_groups if block == active_block else ()
                 pos0 = block.position()
                 for shape in self._shapes_for(block, style, active):
                     r = shape.rect.translated(origin)

@@ -85,7 +85,7 @@ class LiveStyler(QSyntaxHighlighter):
         self.edit = edit
         self.image_height: ImageHeight = image_height or (lambda ref: None)
         self.active_block = QTextBlock()  # the block whose reveal range holds the cursor
-        self.active_group = -1
+        self.active_groups: tuple[int, ...] = ()
         self._formats: dict[tuple, QTextCharFormat] = {}
         self._touched: list[tuple[QTextBlock, int]] = []  # see MarkdownEdit._layout_update
         self.generation = 0  # see pack_state
@@ -222,7 +222,7 @@ class LiveStyler(QSyntaxHighlighter):
         n = len(text)
         if not n:
             return
-        active = self.active_group if block == self.active_block else -1
+        active = self.active_groups if block == self.active_block else ()
         base = style.base
         set_format = self.setFormat
         resolved: list[tuple[int, int, str]] = []
@@ -231,7 +231,7 @@ class LiveStyler(QSyntaxHighlighter):
         for span in style.spans:
             kind = span.kind
             if kind == "fold":
-                kind = "mark" if span.group == active else "fold"
+                kind = "mark" if span.group in active else "fold"
             elif kind == "image-anchor":
                 height = self.image_height(span.data)
                 if height is None:  # a missing or unreadable image: its Markdown, faintly
@@ -273,13 +273,13 @@ class LiveStyler(QSyntaxHighlighter):
         """Unfold the link the cursor is in; fold the one it left (two lines restyled)."""
         cursor = self.edit.textCursor()
         block = cursor.block()
-        group = line_style(block).reveal_at(cursor.positionInBlock())
-        if group < 0:
+        groups = line_style(block).reveal_at(cursor.positionInBlock())
+        if not groups:
             block = QTextBlock()
-        if block == self.active_block and group == self.active_group:
+        if block == self.active_block and groups == self.active_groups:
             return
         old = self.active_block
-        self.active_block, self.active_group = block, group
+        self.active_block, self.active_groups = block, groups
         if old.isValid():
             self._quietly(lambda: self.rehighlightBlock(old))
         if block.isValid() and block != old:

@@ -83,6 +83,7 @@ class MarkdownEdit(QPlainTextEdit):
     wants_titles = Signal(str)  # the prefix typed after "[["
     link_activated = Signal(QUrl)  # pkm://entry/<title>, pkm://tag/<tag>, or a web address
     pictures_offered = Signal(list, QTextCursor)  # [Source], where to insert them
+    column_moved = Signal(int)  # the text column's left edge, from the widget's left
 
     def __init__(self, parent: QWidget | None = None, *, media_home: Path | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +133,10 @@ class MarkdownEdit(QPlainTextEdit):
         per_char = QFontMetricsF(self.font()).horizontalAdvance(_SAMPLE) / len(_SAMPLE)
         return per_char * COLUMN_CHARS + 2 * MARGIN
 
+    def column_left(self) -> int:
+        """Where the text starts, from the widget's left edge (focus mode aligns the title)."""
+        return self.frameWidth() + self._column + MARGIN
+
     def _fit_column(self, relayout: bool = True) -> None:
         bar = self.verticalScrollBar()
         room = (
@@ -143,6 +148,7 @@ class MarkdownEdit(QPlainTextEdit):
         if side != self._column:
             self._column = side
             self.setViewportMargins(side, 0, side, 0)
+            self.column_moved.emit(self.column_left())
             self.styler.generation += 1
             if relayout:  # Qt lays the text out again only when the widget's width changes
                 super().resizeEvent(QResizeEvent(self.size(), QSize(-1, -1)))

@@ -11,9 +11,10 @@ code blanked out character for character (offsets stay), exactly as
 extraction blanks it: what is drawn as a chip is what the journal counts as
 a tag or a link.
 
-Folded ranges (a link's ``](https://…)``, a wiki link's brackets) belong to
-a *reveal* range: while the cursor is inside that range they are shown as
-faint marks, otherwise they take no space on screen.
+Folded ranges (a link's ``](https://…)``, a wiki link's brackets, the ``**``
+of bold) belong to a *reveal* range: while the cursor is inside that range
+they are shown as faint marks, otherwise they take no space on screen.
+Heading marks (``## ``) stay visible, faint: they say which level it is.
 """
 
 from __future__ import annotations
@@ -64,12 +65,10 @@ class LineStyle:
     in_fence: bool = False  # a code fence is open after this line
     image: str = ""  # the media reference a line that is only an image shows
 
-    def reveal_at(self, pos: int) -> int:
-        """The reveal group the cursor at ``pos`` (in this line) is in, or -1."""
-        for n, (start, end) in enumerate(self.reveals):
-            if start <= pos <= end:
-                return n
-        return -1
+    def reveal_at(self, pos: int) -> tuple[int, ...]:
+        """The reveal groups the cursor at ``pos`` (in this line) is in (a bold word inside
+        a link is in both): their folded marks are shown while it is there."""
+        return tuple(n for n, (start, end) in enumerate(self.reveals) if start <= pos <= end)
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -119,7 +118,8 @@ def parse_line(text: str, in_fence: bool = False) -> LineStyle:
             spans.append(Span(body + m.start(2), body + m.end(2), "hide"))
             spans.append(Span(box, box + 3, "checkbox", m.group(3).lower()))
             if m.group(3) != " ":
-                spans.append(Span(box + 3, len(text), "done"))
+                rest_start = len(text) - len(text[box + 3 :].lstrip())
+                spans.append(Span(rest_start, len(text), "done"))
             body += m.end()
         elif m := BULLET_RE.match(rest):
             spans.append(Span(body + m.start(2), body + m.end(2), "bullet"))
@@ -143,9 +143,7 @@ def _inline(text: str, body: int, style: LineStyle) -> None:
     spans = style.spans
     code = [(m.start(), m.end()) for m in CODE_RE.finditer(text, body)]
     for start, end in code:
-        spans.append(Span(start, start + 1, "mark"))
-        spans.append(Span(start + 1, end - 1, "code"))
-        spans.append(Span(end - 1, end, "mark"))
+        _marked(style, start, end, 1, "code")
     masked = _blank(text, code)
     taken = list(code)
 
@@ -189,18 +187,21 @@ def _inline(text: str, body: int, style: LineStyle) -> None:
 
     plain = _blank(masked, taken)  # emphasis marks inside links and code are not emphasis
     for m in BOLD_RE.finditer(plain, body):
-        n = len(m.group(1))
-        spans.append(Span(m.start(), m.start() + n, "mark"))
-        spans.append(Span(m.start() + n, m.end() - n, "bold"))
-        spans.append(Span(m.end() - n, m.end(), "mark"))
+        _marked(style, m.start(), m.end(), len(m.group(1)), "bold")
     for m in ITALIC_RE.finditer(_blank(plain, _bold_marks(plain, body)), body):
-        spans.append(Span(m.start(), m.start() + 1, "mark"))
-        spans.append(Span(m.start() + 1, m.end() - 1, "italic"))
-        spans.append(Span(m.end() - 1, m.end(), "mark"))
+        _marked(style, m.start(), m.end(), 1, "italic")
     for m in STRIKE_RE.finditer(plain, body):
-        spans.append(Span(m.start(), m.start() + 2, "mark"))
-        spans.append(Span(m.start() + 2, m.end() - 2, "strike"))
-        spans.append(Span(m.end() - 2, m.end(), "mark"))
+        _marked(style, m.start(), m.end(), 2, "strike")
+
+
+def _marked(style: LineStyle, start: int, end: int, n: int, kind: str) -> None:
+    """``**bold**``, ``*it*``, ``~~gone~~``, `` `code` ``: the marks fold away (Obsidian's
+    live preview) and come back, faint, while the cursor is inside or touching them."""
+    g = len(style.reveals)
+    style.reveals.append((start, end))
+    style.spans.append(Span(start, start + n, "fold", group=g))
+    style.spans.append(Span(start + n, end - n, kind))
+    style.spans.append(Span(end - n, end, "fold", group=g))
 
 
 def _bold_marks(text: str, body: int) -> list[tuple[int, int]]:
