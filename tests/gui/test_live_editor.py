@@ -360,3 +360,18 @@ def test_a_keystroke_repaints_its_line_and_a_taller_line_repaints_what_is_below(
     finally:
         viewport.removeEventFilter(paints)
     assert edit.toPlainText().split("\n")[1] == "# xLine 1 with #tags and [[links]] to style"
+
+
+def test_someone_who_had_the_preview_before_the_styled_editor_keeps_it(
+    open_window, tmp_path, clock
+):
+    from pkm.core.workspace import Workspace
+    from pkm.gui.main_window import LAYOUT_KEY
+
+    home = tmp_path / "ws"
+    with Workspace(home, clock=clock) as ws:  # a layout saved by an earlier pkm
+        ws.settings.set(LAYOUT_KEY, {"stage": "sense", "stages": {"sense": {"preview": True}}})
+    o = open_window(home)
+    assert o.editor.preview.isVisible() and o.window.menus.actions["preview"].isChecked()
+    o.wait_idle()
+    assert o.ws.settings.get("editor.preview") is True  # from now on, the setting decides

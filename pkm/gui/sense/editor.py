@@ -435,6 +435,7 @@ class EditorPane(QWidget):
         if self.entry is None:
             return
         self.ctx.status.show_message("Adding the picture…")
+        entry_id, session = self.entry.id, self.session
         inline_images.keep(
             self.ops,
             self.ctx.ws.home,
@@ -442,6 +443,7 @@ class EditorPane(QWidget):
             cursor,
             on_message=self.ctx.status.show_error,
             before_insert=self._pictures_stored,
+            still_open=lambda: self.entry_id == entry_id and self.session is session,
         )
 
     def _pictures_stored(self, refs: list[str]) -> None:

@@ -170,6 +170,7 @@ def keep(
     cursor: QTextCursor,
     on_message: Callable[[str], None],
     before_insert: Callable[[list[str]], None] | None = None,
+    still_open: Callable[[], bool] = lambda: True,
 ) -> None:
     """Store the pictures on the writer; insert their Markdown at ``cursor`` (own lines)."""
     media = MediaStore(home)
@@ -189,6 +190,12 @@ def keep(
     def done(results: list[tuple[str, str]]) -> None:
         lines = [md for md, _ in results if md]
         errors = [why for md, why in results if not md]
+        if lines and not still_open():  # another entry was opened meanwhile: not into that
+            on_message(
+                "The picture is kept in your data folder, but the entry it was pasted into "
+                "was closed before it was stored: paste it again there."
+            )
+            return
         if lines and not cursor.isNull():
             text = "\n".join(lines)
             if before_insert is not None:
