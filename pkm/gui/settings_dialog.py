@@ -174,7 +174,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Settings")
-        self.resize(720, 460)
+        self.resize(720, 580)  # General holds five groups: none squeezed
         lay = QVBoxLayout(self)
         body = QHBoxLayout()
         self.pages_list = QListWidget()
