@@ -1,6 +1,9 @@
 """Typing latency in the styled editor: keystroke to the end of the next paint.
 
-    QT_QPA_PLATFORM=offscreen python tests/benchmarks/typing.py [--keys 300] [--json out.json]
+    QT_QPA_PLATFORM=offscreen python tests/benchmarks/typing_latency.py [--keys 300] [--json out.json]
+
+(Not ``typing.py``: run as a script, a file of that name beside the other benchmarks
+would stand in for the standard library's ``typing`` module in every one of them.)
 
 A 5,000-word entry built from the shared benchmark corpus's text
 (/work/shared/bench/corpus.py, or $PKM_BENCH_CORPUS) with headings, [[links]],
@@ -17,19 +20,11 @@ p95s, and the figures as JSON. The goal of issue 14: p95 under 16 ms.
 
 from __future__ import annotations
 
-import sys
-
-# Run as a script, this file's folder is first on sys.path and its name would shadow the
-# standard library's ``typing`` for everything imported after it: take the folder out.
-if sys.path and sys.path[0] == __import__("os").path.dirname(
-    __import__("os").path.abspath(__file__)
-):
-    sys.path.pop(0)
-
 import argparse
 import json
 import os
 import statistics
+import sys
 import time
 from pathlib import Path
 
