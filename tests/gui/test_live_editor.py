@@ -172,6 +172,7 @@ def test_a_pasted_picture_is_stored_once_and_shown_in_the_text(main_window):
     line = _block(o, 1)
     o.qtbot.waitUntil(lambda: edit.images.image(ref) is not None, timeout=5000)
     assert edit.blockBoundingRect(line).height() >= 250
+    assert edit.images.size_of(ref).width() <= edit.viewport().width()  # fits the column
     # The same picture again: one file, two references.
     o.qtbot.keyClick(edit, Qt.Key.Key_V, CTRL)
     o.qtbot.waitUntil(lambda: edit.toPlainText().count(ref) == 2, timeout=5000)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 from pkm.gui import theme
 from pkm.gui.sense.inline_images import InlineImages
 from pkm.gui.sense.live_style import fence_open_before, line_style
+from pkm.gui.sense.md_spans import CACHED_CHARS
 
 CLICKABLE = ("checkbox", "wiki", "tag", "link", "url")
 
@@ -118,9 +119,11 @@ class Decorations:
         )
         found = self._shapes.get(key)
         if found is None:
-            if len(self._shapes) > 4000:
-                self._shapes.clear()
-            found = self._shapes[key] = shapes_of(block.layout(), style.spans)
+            found = shapes_of(block.layout(), style.spans)
+            if len(key[0]) <= CACHED_CHARS:  # as md_spans: long lines are not kept
+                if len(self._shapes) > 1000:
+                    self._shapes.clear()
+                self._shapes[key] = found
         return found
 
     def paint(self, painter: QPainter) -> None:

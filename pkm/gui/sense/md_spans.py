@@ -85,9 +85,26 @@ def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return all(end <= a or start >= b for a, b in taken)
 
 
-@lru_cache(maxsize=8192)
+CACHED_CHARS = 2_000  # longer lines are parsed each time: the cache keeps every version typed
+
+
 def parse_line(text: str, in_fence: bool = False) -> LineStyle:
-    """How one line looks; cached by (text, fence state), so repainting costs nothing."""
+    """How one line looks; cached by (text, fence state), so repainting costs nothing.
+
+    Each keystroke makes a new version of its line, and the cache keeps it; a line
+    longer than CACHED_CHARS (a pasted chapter without line breaks) is not cached, so
+    the cache stays a few megabytes at most."""
+    if len(text) > CACHED_CHARS:
+        return _parse(text, in_fence)
+    return _cached(text, in_fence)
+
+
+@lru_cache(maxsize=2048)
+def _cached(text: str, in_fence: bool) -> LineStyle:
+    return _parse(text, in_fence)
+
+
+def _parse(text: str, in_fence: bool) -> LineStyle:
     style = LineStyle()
     fence = FENCE_RE.match(text)
     if in_fence:
