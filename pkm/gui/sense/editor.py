@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import unquote
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QTextCursor
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QSplitter,
@@ -75,6 +77,8 @@ class EditorPane(QWidget):
         self._retry_timer.timeout.connect(self.save)
         self.zoom_steps = 0
         self.text_factor = text_size.factor(self.ops.setting(text_size.KEY, text_size.DEFAULT))
+        #: How picture files are chosen (tests replace it): their paths, [] when cancelled.
+        self.choose_pictures: Callable[[], list[str]] = self._choose_pictures
         self._build()
         self._apply_font()
         self.ops.changed.connect(self._on_changed)
@@ -429,6 +433,21 @@ class EditorPane(QWidget):
             self.ops.set_setting(PREVIEW_KEY, visible)
         if visible:
             self._render_preview()
+
+    def add_picture(self) -> None:
+        """Entry › Add picture…: for whoever does not know a picture can be pasted or dropped."""
+        if self.entry is None:
+            return
+        paths = self.choose_pictures()
+        if paths:
+            sources = [inline_images.Source(Path(p).name, path=Path(p)) for p in paths]
+            self.keep_pictures(sources, QTextCursor(self.text.textCursor()))
+
+    def _choose_pictures(self) -> list[str]:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Add a picture", "", "Pictures (*.png *.jpg *.jpeg *.gif *.webp)"
+        )
+        return paths
 
     def keep_pictures(self, sources: list, cursor: QTextCursor) -> None:
         """Pasted or dropped pictures: stored on the writer, their Markdown put at ``cursor``."""
