@@ -188,7 +188,9 @@ class Menus:
             name="share-this",
         )
         self.add(m, "Publish…", _call(w, "share", "publish_button", "showMenu"))
-        self.add(m, "Add picture…", _call(w, "sense", "editor", "add_picture"), name="add-picture")
+        self.add(
+            m, "Add picture…", _call(w, "sense", "editor", "pictures", "add"), name="add-picture"
+        )
         self.add(m, "History…", _trigger(w, "sense", "editor", "toolbar", "history_action"))
         m.addSeparator()
         self.add(m, "Move to trash", _trigger(w, "sense", "editor", "toolbar", "trash_action"))

@@ -384,12 +384,12 @@ def test_entry_add_picture_asks_for_files_and_keeps_them(main_window, tmp_path):
     photo = tmp_path / "team photo.jpg"
     _picture().save(str(photo), "JPG")
     asked = []
-    o.editor.choose_pictures = lambda: asked.append(1) or [str(photo)]
+    o.editor.pictures.choose = lambda: asked.append(1) or [str(photo)]
     o.window.menus.actions["add-picture"].trigger()  # Entry › Add picture…
     assert asked == [1]
     o.qtbot.waitUntil(lambda: "![team photo](media/" in o.editor.text.toPlainText(), timeout=5000)
     assert [name.rsplit(".", 1)[1] for name in _media_files(o)] == ["jpg"]
-    o.editor.choose_pictures = lambda: []  # cancelled: nothing happens
+    o.editor.pictures.choose = lambda: []  # cancelled: nothing happens
     o.window.menus.actions["add-picture"].trigger()
     o.wait_idle()
     assert o.editor.text.toPlainText().count("](media/") == 1

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from urllib.parse import unquote
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QTextCursor
+from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QSplitter,
@@ -37,8 +35,9 @@ from pkm.core.journal import Entry
 from pkm.core.journal.entries import SaveResult
 from pkm.core.journal.merge import merge_text
 from pkm.gui.operations import EditSession
-from pkm.gui.sense import inline_images, text_size
+from pkm.gui.sense import text_size
 from pkm.gui.sense.autosave import Autosaver
+from pkm.gui.sense.editor_pictures import EditorPictures
 from pkm.gui.sense.editor_toolbar import EditorToolbar
 from pkm.gui.sense.markdown_edit import MarkdownEdit, reading_font_size
 from pkm.gui.sense.preview import Preview
@@ -77,8 +76,6 @@ class EditorPane(QWidget):
         self._retry_timer.timeout.connect(self.save)
         self.zoom_steps = 0
         self.text_factor = text_size.factor(self.ops.setting(text_size.KEY, text_size.DEFAULT))
-        #: How picture files are chosen (tests replace it): their paths, [] when cancelled.
-        self.choose_pictures: Callable[[], list[str]] = self._choose_pictures
         self._build()
         self._apply_font()
         self.ops.changed.connect(self._on_changed)
@@ -138,7 +135,8 @@ class EditorPane(QWidget):
         self.text.textChanged.connect(self._touched)
         self.text.wants_titles.connect(self._complete_titles)
         self.text.link_activated.connect(self.follow_link)
-        self.text.pictures_offered.connect(self.keep_pictures)
+        self.pictures = EditorPictures(self)
+        self.text.pictures_offered.connect(self.pictures.keep)
         self.preview = Preview(media_home=self.ctx.ws.home)
         self.preview.link_clicked.connect(self.follow_link)
         self._preview_base = self.preview.font().pointSizeF()
@@ -433,46 +431,6 @@ class EditorPane(QWidget):
             self.ops.set_setting(PREVIEW_KEY, visible)
         if visible:
             self._render_preview()
-
-    def add_picture(self) -> None:
-        """Entry › Add picture…: for whoever does not know a picture can be pasted or dropped."""
-        if self.entry is None:
-            return
-        paths = self.choose_pictures()
-        if paths:
-            sources = [inline_images.Source(Path(p).name, path=Path(p)) for p in paths]
-            self.keep_pictures(sources, QTextCursor(self.text.textCursor()))
-
-    def _choose_pictures(self) -> list[str]:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Add a picture", "", "Pictures (*.png *.jpg *.jpeg *.gif *.webp)"
-        )
-        return paths
-
-    def keep_pictures(self, sources: list, cursor: QTextCursor) -> None:
-        """Pasted or dropped pictures: stored on the writer, their Markdown put at ``cursor``."""
-        if self.entry is None:
-            return
-        self.ctx.status.show_message("Adding the picture…")
-        entry_id, session = self.entry.id, self.session
-        inline_images.keep(
-            self.ops,
-            self.ctx.ws.home,
-            sources,
-            cursor,
-            on_message=self.ctx.status.show_error,
-            before_insert=self._pictures_stored,
-            still_open=lambda: self.entry_id == entry_id and self.session is session,
-        )
-
-    def _pictures_stored(self, refs: list[str]) -> None:
-        for ref in refs:
-            self.text.images.forget(ref)
-        self.ctx.status.show_message(
-            "Picture added. It is kept in your data folder and goes with the entry's exports."
-            if len(refs) == 1
-            else f"{len(refs)} pictures added."
-        )
 
     def _complete_titles(self, prefix: str) -> None:
         self.ops.titles(prefix, lambda titles: self.text.show_titles(prefix, titles), owner=self)
