@@ -1,7 +1,7 @@
 """Focus mode (View › Focus mode, F11 or Ctrl+Shift+F; Esc leaves): only the text, centred.
 
 The window's sidebar, top bar and menu bar, Sense's day list and side panel,
-and the editor's toolbar and line of details are hidden; the title and the
+and the editor's toolbar, line of details and side preview are hidden; the title and the
 text stay, in their centred column. The status bar stays too: a save that
 failed must still be said. What was hidden is shown again on leaving, and
 only what focus mode itself hid (a pane the user had closed stays closed).
@@ -53,8 +53,25 @@ class FocusMode(QObject):
             self.stage.context,
             ed.toolbar,
             ed.meta,
+            ed.preview,
         ]
         return [x for x in found if isinstance(x, QWidget)]
+
+    def _hold_collapser(self, hold: bool) -> None:
+        """The stage's Collapser (pkm.gui.layout) shows and hides side panes as the width
+        changes; in focus mode it must not bring one back, and on leaving it judges the
+        width again (the window may have been resized meanwhile)."""
+        collapser = getattr(self.stage, "collapser", None)
+        if collapser is None:
+            return
+        watched = [collapser.split, *getattr(collapser, "_inner", [])]
+        for widget in watched:
+            if hold:
+                widget.removeEventFilter(collapser)
+            else:
+                widget.installEventFilter(collapser)
+        if not hold:
+            collapser.apply()
 
     def _align_title(self, left: int) -> None:
         """The title starts where the text column does (the column is centred)."""
@@ -70,6 +87,7 @@ class FocusMode(QObject):
         if self.active:
             return
         self.active = True
+        self._hold_collapser(True)
         self._hidden = [x for x in self._widgets() if not x.isHidden()]
         for x in self._hidden:
             x.hide()
@@ -103,4 +121,5 @@ class FocusMode(QObject):
         page.setBackgroundRole(QPalette.ColorRole.Window)
         ed.title_edit.setTextMargins(0, 0, 0, 0)
         self.leave_action.setEnabled(False)
+        self._hold_collapser(False)
         self.toggled.emit(False)
