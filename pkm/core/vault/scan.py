@@ -1,0 +1,85 @@
+"""Walking the vault folder: which files are notes, which are sync engines' conflict copies.
+
+A file whose mtime and size are what pkm last recorded is not read at all (a
+no-change rescan of 10,000 files is then one `stat` each); any other is read and
+hashed, and parsed only if its bytes differ from what was last synced.
+
+Never followed: hidden folders (``.stfolder``, ``.stversions``, ``.obsidian``,
+``.git``, ``.trash``), the ``media/`` folder of images, symbolic links that lead
+out of the vault.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pkm.core.vault.format import conflict_original, ignored
+
+
+@dataclass
+class Seen:
+    rel: str  # posix path inside the vault
+    path: Path
+    mtime_ns: int
+    size: int
+    conflict_of: str | None = None  # a sync engine's conflict copy of this rel path
+
+
+def _entries(root: Path, rel: str, real_root: str) -> Iterator[Seen]:
+    try:
+        items = list(os.scandir(root / rel if rel else root))
+    except OSError:
+        return
+    for item in items:
+        name = item.name
+        sub = f"{rel}/{name}" if rel else name
+        try:
+            if item.is_dir(follow_symlinks=True):
+                if name.startswith(".") or (not rel and name == "media"):
+                    continue
+                if item.is_symlink() and not os.path.realpath(item.path).startswith(
+                    real_root + os.sep
+                ):
+                    continue
+                yield from _entries(root, sub, real_root)
+                continue
+            if not item.is_file(follow_symlinks=False) or ignored(name):
+                continue
+            st = item.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        original = conflict_original(name)
+        yield Seen(
+            rel=sub,
+            path=Path(item.path),
+            mtime_ns=st.st_mtime_ns,
+            size=st.st_size,
+            conflict_of=(f"{rel}/{original}" if rel else original) if original else None,
+        )
+
+
+def walk(root: Path) -> tuple[list[Seen], list[Seen]]:
+    """(notes, conflict copies) under ``root``, in a stable order."""
+    notes: list[Seen] = []
+    conflicts: list[Seen] = []
+    for seen in _entries(root, "", os.path.realpath(root)):
+        (conflicts if seen.conflict_of else notes).append(seen)
+    notes.sort(key=lambda s: s.rel)
+    conflicts.sort(key=lambda s: s.rel)
+    return notes, conflicts
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def inside(root: Path, rel: str) -> Path:
+    """The path of ``rel`` in the vault; ValueError if it would lead outside it."""
+    target = os.path.realpath(root / rel)
+    if not target.startswith(os.path.realpath(root) + os.sep):
+        raise ValueError(f"{rel} leads outside the vault folder")
+    return Path(target)
