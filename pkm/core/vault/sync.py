@@ -85,16 +85,17 @@ class SyncReport:
         }
 
     def summary(self) -> str:
+        conflicts = len(self.conflicts)
         parts = [
-            f"{n} {what}"
-            for n, what in (
-                (self.created, "new from files"),
-                (self.updated, "updated from files"),
-                (self.written, "files written"),
-                (self.trashed, "moved to the trash"),
-                (self.removed, "files removed"),
-                (self.renamed, "renamed"),
-                (len(self.conflicts), "conflicts kept both ways"),
+            f"{n} {what if n == 1 else many}"
+            for n, what, many in (
+                (self.created, "new entry from a file", "new entries from files"),
+                (self.updated, "entry updated from its file", "entries updated from their files"),
+                (self.written, "file written", "files written"),
+                (self.trashed, "entry moved to the trash", "entries moved to the trash"),
+                (self.removed, "file removed", "files removed"),
+                (self.renamed, "file renamed", "files renamed"),
+                (conflicts, "conflict, both versions kept", "conflicts, both versions kept"),
             )
             if n
         ]
