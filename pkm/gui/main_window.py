@@ -39,6 +39,8 @@ from pkm.gui.settings_dialog import SettingsDialog, general_page
 from pkm.gui.stage import GuiContext, Stage
 from pkm.gui.status import StatusArea, describe_error
 from pkm.gui.tasks import TaskManager
+from pkm.gui.vault_page import vault_page
+from pkm.gui.vault_sync import VaultSync
 from pkm.gui.widgets import Hint, confirm
 
 log = logging.getLogger("pkm.gui")
@@ -87,6 +89,9 @@ class MainWindow(QMainWindow):
         self.status = StatusArea(self.tasks)
         self.ops = Operations(ws, self.tasks, self)
         self.ctx = GuiContext(ws, self.tasks, self.ops, self.status, self, [general_page()])
+        self.vault_sync = VaultSync(self.ctx, self)  # the vault folder (gui/vault_sync.py)
+        self.ctx.settings_pages.append(vault_page(self.vault_sync))
+        self.reopen_requested = False  # Restore… closes the window to reopen it (gui/app.py)
         self.stages: dict[str, Stage] = {}
         self._painted = False
         self._content_ready = False
@@ -321,6 +326,7 @@ class MainWindow(QMainWindow):
             lambda why: self.status.show_error(f"Today's automatic backup could not be made: {why}")
         )
         self.ops.start_auto_backups()
+        self.vault_sync.start()
 
     def _content_loaded(self) -> None:
         self._content_ready = True
@@ -388,11 +394,13 @@ class MainWindow(QMainWindow):
             except Exception:
                 log.exception("error while closing the %s stage", stage.key)
         self.ops.set_setting(LAYOUT_KEY, self.layout_state())
+        self.vault_sync.flush()  # what was saved just now reaches the vault file too
         self.tasks.cancel_long_jobs()
         self.tasks.wait_for_writer()  # the saves just queued have run (or failed)
 
     def _stop(self) -> None:
         self._closed = True
+        self.vault_sync.stop()
         QApplication.instance().removeEventFilter(self)
         self.tasks.shutdown()
 

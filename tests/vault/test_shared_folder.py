@@ -124,7 +124,7 @@ def test_both_sides_changed_keeps_both_and_says_so(pair) -> None:
     desktop.vault.sync()  # the file now says Asia
     laptop.journal.save(e.id, body="Grow in Europe.\n")  # and laptop changed too, unsynced
     report = laptop.vault.sync()
-    assert len(report.conflicts) == 1 and "both kept" in report.conflicts[0]
+    assert len(report.conflicts) == 1 and "both versions are kept" in report.conflicts[0]
     mine = laptop.journal.get(e.id)
     assert mine.body.startswith("Grow in Europe.\n") and "Sync conflict" in mine.body
     copy = next(x for x in laptop.journal.list() if "conflict copy" in x.title)
@@ -148,7 +148,7 @@ def test_sync_engine_conflict_files_become_conflict_copies(pair) -> None:
     )
     (vault / "Plan (Anna's conflicted copy 2026-12-02).md").write_text(original)  # same text
     report = laptop.vault.sync()
-    assert len(report.conflicts) == 1 and "sync engine kept two versions" in report.conflicts[0]
+    assert len(report.conflicts) == 1 and "changed on two devices at once" in report.conflicts[0]
     copy = laptop.journal.resolve("Plan (conflict copy 2026-12-02 10.15)")
     assert copy is not None and copy.body == "Version B.\n"
     assert "[[Plan (conflict copy 2026-12-02 10.15)]]" in laptop.journal.get(e.id).body

@@ -65,8 +65,8 @@ def keep_both(
     entry_id: int,
     other: VaultNote,
     label: str,
-) -> tuple[int, Change]:
-    """The copy, the revision and the notice line; returns the copy's id and the change."""
+) -> tuple[int, str, Change]:
+    """The copy, the revision and the notice line; returns the copy's id, title, change."""
     entry = get_entry(store, entry_id, include_trashed=True)
     base_title = entry.title if entry.kind == "daily" else other.title or entry.title
     # A link's text cannot hold [ ] | (they end it), so the copy's title does not either.
@@ -95,4 +95,4 @@ def keep_both(
             )
         )
     change.entries.add(entry_id)
-    return copy.id, change
+    return copy.id, title, change

@@ -26,7 +26,8 @@ from pkm.core.db import Store
 from pkm.core.errors import BadInput, PkmError
 from pkm.core.settings import atomic_write_bytes
 from pkm.core.vault import state
-from pkm.core.vault.sync import Progress, SyncReport, sync
+from pkm.core.vault.report import SyncReport
+from pkm.core.vault.sync import Progress, sync
 
 MARKER = ".pkm-vault"
 _MARKER_TEXT = (

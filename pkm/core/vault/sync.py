@@ -30,87 +30,27 @@ matter's ``aliases`` keeps [[New title]] working in Obsidian.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pkm.core.changes import Change
 from pkm.core.clock import Clock, iso, local_today
 from pkm.core.db import Store
 from pkm.core.errors import PkmError
 from pkm.core.journal import entries, trash
 from pkm.core.journal.rows import fetch_entries
-from pkm.core.settings import atomic_write_bytes
 from pkm.core.vault import conflicts, state
-from pkm.core.vault.format import VaultNote, entry_hash, new_uid, parse, render, safe_name
-from pkm.core.vault.scan import Seen, digest, inside, walk
+from pkm.core.vault.files import BATCH, FolderSide
+from pkm.core.vault.format import entry_hash, parse
+from pkm.core.vault.report import ReadFile, SyncReport
+from pkm.core.vault.scan import Seen, digest, walk
 
-BATCH = 200
 Progress = Callable[[int, int], None]
 
 
-@dataclass
-class SyncReport:
-    folder: str
-    files: int = 0
-    created: int = 0  # entries made from new files
-    updated: int = 0  # entries given a file's new text
-    written: int = 0  # files pkm wrote
-    trashed: int = 0  # entries whose file was deleted
-    removed: int = 0  # files removed because their entry was
-    renamed: int = 0
-    conflicts: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    change: Change = field(default_factory=Change)
-
-    def as_dict(self) -> dict:
-        return {
-            "folder": self.folder,
-            "files": self.files,
-            "created": self.created,
-            "updated": self.updated,
-            "written": self.written,
-            "trashed": self.trashed,
-            "removed": self.removed,
-            "renamed": self.renamed,
-            "conflicts": list(self.conflicts),
-            "problems": list(self.problems),
-            "seconds": round(self.seconds, 3),
-        }
-
-    def summary(self) -> str:
-        conflicts = len(self.conflicts)
-        parts = [
-            f"{n} {what if n == 1 else many}"
-            for n, what, many in (
-                (self.created, "new entry from a file", "new entries from files"),
-                (self.updated, "entry updated from its file", "entries updated from their files"),
-                (self.written, "file written", "files written"),
-                (self.trashed, "entry moved to the trash", "entries moved to the trash"),
-                (self.removed, "file removed", "files removed"),
-                (self.renamed, "file renamed", "files renamed"),
-                (conflicts, "conflict, both versions kept", "conflicts, both versions kept"),
-            )
-            if n
-        ]
-        done = ", ".join(parts) if parts else "nothing to do"
-        return f"Vault {self.folder}: {self.files} files; {done}."
-
-
-@dataclass
-class _File:
-    seen: Seen
-    file_hash: str | None = None  # None: unchanged since the row (not read)
-    note: VaultNote | None = None  # parsed, when the bytes changed
-
-
-class _Sync:
+class _Sync(FolderSide):
     def __init__(self, store: Store, clock: Clock, folder: Path, progress: Progress | None):
         self.store, self.clock, self.folder = store, clock, folder
         self.progress = progress or (lambda done, total: None)
@@ -121,9 +61,9 @@ class _Sync:
 
     # ---- reading the folder --------------------------------------------------------
 
-    def read(self, seen: Seen, row: state.FileState | None) -> _File | None:
+    def read(self, seen: Seen, row: state.FileState | None) -> ReadFile | None:
         if row and row.path == seen.rel and (row.mtime_ns, row.size) == (seen.mtime_ns, seen.size):
-            return _File(seen)
+            return ReadFile(seen)
         try:
             data = seen.path.read_bytes()
         except OSError as exc:
@@ -131,13 +71,13 @@ class _Sync:
             return None
         h = digest(data)
         if row and row.file_hash == h:
-            return _File(seen, h)
+            return ReadFile(seen, h)
         try:
             note = parse(data, Path(seen.rel).stem, local_today(self.clock).isoformat())
         except ValueError as exc:
             self.report.problems.append(f"{seen.rel}: left as it is, {exc}")
             return None
-        return _File(seen, h, note)
+        return ReadFile(seen, h, note)
 
     # ---- the database side ---------------------------------------------------------
 
@@ -147,8 +87,8 @@ class _Sync:
         self.report.files = len(notes)
         by_path = {r.path: r for r in self.rows.values() if r.path}
         self.seen_stat = {s.rel: (s.mtime_ns, s.size) for s in notes}
-        claims: dict[str, list[_File]] = {}
-        foreign: list[_File] = []  # files without an id: from another editor
+        claims: dict[str, list[ReadFile]] = {}
+        foreign: list[ReadFile] = []  # files without an id: from another editor
         for n, seen in enumerate(notes, 1):
             row = by_path.get(seen.rel)
             f = self.read(seen, row)
@@ -161,7 +101,7 @@ class _Sync:
                 foreign.append(f)
             else:
                 claims.setdefault(uid, []).append(f)
-        files: dict[str, _File] = {}
+        files: dict[str, ReadFile] = {}
         for uid, claimed in claims.items():
             # A copied file keeps its id: the file the row names keeps it, the others
             # become entries of their own (written again with a new id).
@@ -211,7 +151,7 @@ class _Sync:
         self,
         uid: str,
         row: state.FileState | None,
-        f: _File | None,
+        f: ReadFile | None,
         live: dict[int, sqlite3.Row],
         daily_by_day: dict[str, int],
     ) -> Callable[[sqlite3.Connection], None] | None:
@@ -286,7 +226,7 @@ class _Sync:
         self,
         conn: sqlite3.Connection,
         row: state.FileState,
-        f: _File | None,
+        f: ReadFile | None,
         version: int,
         *,
         path: str | None = None,
@@ -305,7 +245,7 @@ class _Sync:
     def _version(self, entry_id: int) -> int:
         return int(self.store.scalar("SELECT version FROM entries WHERE id = ?", (entry_id,)))
 
-    def create(self, conn: sqlite3.Connection, uid: str | None, f: _File) -> None:
+    def create(self, conn: sqlite3.Connection, uid: str | None, f: ReadFile) -> None:
         note = f.note
         assert note is not None
         entry, change = entries.insert(
@@ -322,7 +262,7 @@ class _Sync:
         row = state.FileState(uid, entry.id, None, None, None, entry.version, None, None)
         self.record(conn, row, f, entry.version)
 
-    def meet(self, conn: sqlite3.Connection, uid: str, f: _File, entry_id: int, r) -> None:
+    def meet(self, conn: sqlite3.Connection, uid: str, f: ReadFile, entry_id: int, r) -> None:
         """A daily file from another device, and this device's own entry of that day."""
         note = f.note
         assert note is not None
@@ -335,10 +275,10 @@ class _Sync:
         else:
             self._keep_both(conn, row, f, None)
 
-    def update(self, conn: sqlite3.Connection, row: state.FileState, f: _File) -> None:
+    def update(self, conn: sqlite3.Connection, row: state.FileState, f: ReadFile) -> None:
         self._take(conn, row, f)
 
-    def _take(self, conn: sqlite3.Connection, row: state.FileState, f: _File) -> None:
+    def _take(self, conn: sqlite3.Connection, row: state.FileState, f: ReadFile) -> None:
         note = f.note
         assert note is not None
         change = entries.save_in(
@@ -351,7 +291,7 @@ class _Sync:
         for other in change.entries - {row.entry_id}:  # [[links]] renamed in other entries
             self.to_write.append((other, None, None))
 
-    def both(self, conn: sqlite3.Connection, row: state.FileState, f: _File) -> None:
+    def both(self, conn: sqlite3.Connection, row: state.FileState, f: ReadFile) -> None:
         note = f.note
         assert note is not None
         entry = fetch_entries(self.store, [row.entry_id])[0]
@@ -361,19 +301,19 @@ class _Sync:
         self._keep_both(conn, row, f, None)
 
     def _keep_both(
-        self, conn: sqlite3.Connection, row: state.FileState, f: _File, name: str | None
+        self, conn: sqlite3.Connection, row: state.FileState, f: ReadFile, name: str | None
     ) -> None:
         note = f.note
         assert note is not None
         label = conflicts.copy_label(name, self.clock)
-        copy_id, change = conflicts.keep_both(
+        copy_id, copy_title, change = conflicts.keep_both(
             conn, self.store, self.clock, row.entry_id, note, label
         )
         self.report.change.merge(change)
         title = fetch_entries(self.store, [row.entry_id])[0].title
         self.report.conflicts.append(
-            f"{f.seen.rel}: changed here and in the vault; both kept, the vault's text is in "
-            f"the new note '{title} ({label})' (entry {copy_id}), linked from entry {row.entry_id}"
+            f"{f.seen.rel}: '{title}' changed here and in the vault since the last sync; "
+            f"both versions are kept, the vault's is the note '{copy_title}'"
         )
         # The file now stands for the entry's text as it was before this sync wrote it:
         self.record(conn, row, f, -1)
@@ -387,7 +327,7 @@ class _Sync:
         self.record(conn, row, None, self._version(row.entry_id))
 
     def revive(
-        self, conn: sqlite3.Connection, row: state.FileState, f: _File, exists: bool
+        self, conn: sqlite3.Connection, row: state.FileState, f: ReadFile, exists: bool
     ) -> None:
         """A file edited there whose entry was deleted here: the edit brings it back."""
         if not exists:
@@ -429,89 +369,22 @@ class _Sync:
                 self.report.change.merge(change)
                 self.to_write.append((copy.id, copy_uid, None))
                 self.report.conflicts.append(
-                    f"{seen.rel}: a sync conflict copy of a file pkm does not know; "
-                    f"kept as the note '{note.title}' (entry {copy.id})"
+                    f"{seen.rel}: a sync engine's copy of a file pkm does not know; "
+                    f"kept as the note '{note.title}'"
                 )
             else:
                 label = conflicts.copy_label(name, self.clock)
-                copy_id, change = conflicts.keep_both(
+                copy_id, copy_title, change = conflicts.keep_both(
                     conn, self.store, self.clock, row.entry_id, note, label
                 )
                 self.report.change.merge(change)
                 self.to_write.append((row.entry_id, row.uid, row.path))
                 self.to_write.append((copy_id, copy_uid, None))
                 self.report.conflicts.append(
-                    f"{seen.rel}: the sync engine kept two versions of '{entry.title}'; "
-                    f"the other is now the note '{entry.title} ({label})' (entry {copy_id}), "
-                    f"linked from entry {row.entry_id}"
+                    f"{seen.rel}: '{entry.title}' was changed on two devices at once; both "
+                    f"versions are kept, the other is the note '{copy_title}'"
                 )
         self.remove_file(seen, force=True)
-
-    # ---- the folder side -------------------------------------------------------------
-
-    def remove_file(self, seen: Seen, *, force: bool = False) -> None:
-        """Remove a file pkm has read, unless it changed since (then it is kept)."""
-        try:
-            st = seen.path.stat()
-            if force or (st.st_mtime_ns, st.st_size) == (seen.mtime_ns, seen.size):
-                inside(self.folder, seen.rel).unlink()
-                self.report.removed += 0 if force else 1
-        except (OSError, ValueError):
-            pass
-
-    def write_files(self) -> None:
-        if not self.to_write:
-            return
-        rows = state.load(self.store)
-        by_entry = {r.entry_id: r for r in rows.values()}
-        taken = {r.path.casefold() for r in rows.values() if r.path}
-        with contextlib.suppress(OSError):
-            taken |= {n.casefold() for n in os.listdir(self.folder)}
-        wanted: dict[int, tuple[str | None, str | None]] = {}
-        for entry_id, uid, path in self.to_write:
-            old = wanted.get(entry_id, (None, None))
-            wanted[entry_id] = (uid or old[0], path or old[1])
-        found = {e.id: e for e in fetch_entries(self.store, list(wanted))}
-        done: list[state.FileState] = []
-        for entry_id, (uid, path) in wanted.items():
-            entry = found.get(entry_id)
-            if entry is None:
-                continue
-            row = by_entry.get(entry_id)
-            uid = (row.uid if row else None) or uid or new_uid(entry)
-            path = path or (row.path if row else None)
-            if path is None:
-                path = safe_name(entry, taken)
-                taken.add(path.casefold())
-            data = render(entry, uid, Path(path).name)
-            try:
-                target = inside(self.folder, path)
-                if target.exists():
-                    st = target.stat()
-                    if (st.st_mtime_ns, st.st_size) != self.seen_stat.get(path):
-                        continue  # new or changed since the scan: the next sync reads it first
-                atomic_write_bytes(target, data, shared=True)
-                st = target.stat()
-            except (OSError, ValueError) as exc:
-                self.report.problems.append(f"{path}: could not be written ({exc})")
-                continue
-            self.report.written += 1
-            done.append(
-                state.FileState(
-                    uid,
-                    entry_id,
-                    path,
-                    digest(data),
-                    entry_hash(entry),
-                    entry.version,
-                    st.st_mtime_ns,
-                    st.st_size,
-                )
-            )
-        for start in range(0, len(done), BATCH):
-            with self.store.transaction() as conn:
-                for row in done[start : start + BATCH]:
-                    state.put(conn, row, self.now)
 
 
 def sync(store: Store, clock: Clock, folder: Path, progress: Progress | None = None) -> SyncReport:
