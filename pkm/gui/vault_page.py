@@ -8,6 +8,9 @@ the last sync. The sync itself is the window's VaultSync (gui/vault_sync.py).
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -108,9 +111,9 @@ class VaultPage(QWidget):
 
     def _show(self, status) -> None:
         has = status.folder is not None
-        self.folder.setText(
-            status.folder if has else "No vault folder: this journal lives on this computer only."
-        )
+        none = "No vault folder: this journal lives on this computer only."
+        self.folder.setText(_shown(status.folder) if status.folder else none)
+        self.folder.setToolTip(status.folder or "")
         self.choose.setText("Choose another folder…" if has else "Choose folder…")
         for b in (self.open, self.stop, self.sync_now):
             b.setEnabled(has)
@@ -128,6 +131,12 @@ class VaultPage(QWidget):
         if self.sync.last_error:
             lines.insert(0, f"The last sync did not run: {self.sync.last_error}")
         self.notes.setText("\n".join(lines))
+
+
+def _shown(folder: str) -> str:
+    """~/Dropbox/Journal rather than /Users/anna/Dropbox/Journal: what people recognise."""
+    home = str(Path.home())
+    return "~" + folder[len(home) :] if folder.startswith(home + os.sep) else folder
 
 
 def vault_page(sync: VaultSync) -> SettingsPage:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -10,7 +12,7 @@ from pkm.core.backup import backup
 from pkm.core.workspace import Workspace
 
 
-def test_restore_backs_up_first_then_reopens_on_the_backup(main_window, clock, tmp_path):
+def test_restore_backs_up_first_then_reopens_on_the_backup(main_window, clock):
     from pkm.gui.settings_dialog import GeneralPage
 
     o = main_window
@@ -26,7 +28,9 @@ def test_restore_backs_up_first_then_reopens_on_the_backup(main_window, clock, t
     o.qtbot.waitExposed(dialog)
     assert dialog.list.count() == 1 and "made by you" in dialog.list.item(0).text()
     assert "Nothing is deleted" in dialog.findChild(type(dialog.empty)).text()
-    dialog.grab().save(str(tmp_path / "restore.png"))
+    shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(shots / "restore.png"))
     o.qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     o.qtbot.waitUntil(lambda: not o.window.isVisible(), timeout=20_000)
     assert o.window.reopen_requested is True

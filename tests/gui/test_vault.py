@@ -21,9 +21,9 @@ def titles(o) -> set[str]:
     return {r[0] for r in o.ws.store.query("SELECT title FROM entries WHERE deleted_at IS NULL")}
 
 
-def test_choose_a_vault_type_and_files_come_and_go(main_window, tmp_path: Path) -> None:
+def test_choose_a_vault_type_and_files_come_and_go(main_window) -> None:
     o = main_window
-    vault = tmp_path / "Dropbox" / "Journal"
+    vault = Path.home() / "Dropbox" / "Journal"  # HOME is the test's own (tests/conftest.py)
     vault.parent.mkdir()
     o.window.choose_folder = lambda caption: str(vault)
     page = VaultPage(o.window.ctx, o.window.vault_sync)
@@ -34,7 +34,7 @@ def test_choose_a_vault_type_and_files_come_and_go(main_window, tmp_path: Path) 
     assert not page.sync_now.isEnabled()
     o.qtbot.mouseClick(page.choose, Qt.MouseButton.LeftButton)
     o.qtbot.waitUntil(lambda: page.state.text().startswith("Last sync:"), timeout=10_000)
-    assert page.folder.text() == str(vault) and page.sync_now.isEnabled()
+    assert page.folder.text() == "~/Dropbox/Journal" and page.sync_now.isEnabled()
 
     # typing in today's entry reaches its file once typing pauses
     o.window.activateWindow()

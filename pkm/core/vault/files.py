@@ -37,7 +37,7 @@ class FolderSide:
     def remove_file(self, seen: Seen, *, force: bool = False) -> None:
         """Remove a file pkm has read, unless it changed since (then it is kept)."""
         try:
-            st = seen.path.stat()
+            st = os.stat(seen.path)
             if force or (st.st_mtime_ns, st.st_size) == (seen.mtime_ns, seen.size):
                 inside(self.folder, seen.rel).unlink()
                 self.report.removed += 0 if force else 1

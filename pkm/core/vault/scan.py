@@ -23,7 +23,7 @@ from pkm.core.vault.format import conflict_original, ignored
 @dataclass
 class Seen:
     rel: str  # posix path inside the vault
-    path: Path
+    path: str  # a str, not a Path: 10,000 Path objects are a fifth of a rescan
     mtime_ns: int
     size: int
     conflict_of: str | None = None  # a sync engine's conflict copy of this rel path
@@ -55,7 +55,7 @@ def _entries(root: Path, rel: str, real_root: str) -> Iterator[Seen]:
         original = conflict_original(name)
         yield Seen(
             rel=sub,
-            path=Path(item.path),
+            path=item.path,
             mtime_ns=st.st_mtime_ns,
             size=st.st_size,
             conflict_of=(f"{rel}/{original}" if rel else original) if original else None,
@@ -71,6 +71,11 @@ def walk(root: Path) -> tuple[list[Seen], list[Seen]]:
     notes.sort(key=lambda s: s.rel)
     conflicts.sort(key=lambda s: s.rel)
     return notes, conflicts
+
+
+def read_bytes(seen: Seen) -> bytes:
+    with open(seen.path, "rb") as fh:
+        return fh.read()
 
 
 def digest(data: bytes) -> str:

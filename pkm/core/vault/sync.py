@@ -45,7 +45,7 @@ from pkm.core.vault import conflicts, state
 from pkm.core.vault.files import BATCH, FolderSide
 from pkm.core.vault.format import entry_hash, parse
 from pkm.core.vault.report import ReadFile, SyncReport
-from pkm.core.vault.scan import Seen, digest, walk
+from pkm.core.vault.scan import Seen, digest, read_bytes, walk
 
 Progress = Callable[[int, int], None]
 
@@ -65,7 +65,7 @@ class _Sync(FolderSide):
         if row and row.path == seen.rel and (row.mtime_ns, row.size) == (seen.mtime_ns, seen.size):
             return ReadFile(seen)
         try:
-            data = seen.path.read_bytes()
+            data = read_bytes(seen)
         except OSError as exc:
             self.report.problems.append(f"{seen.rel}: could not be read ({exc.strerror or exc})")
             return None
@@ -341,7 +341,7 @@ class _Sync(FolderSide):
 
     def conflict_file(self, seen: Seen) -> None:
         try:
-            data = seen.path.read_bytes()
+            data = read_bytes(seen)
             note = parse(
                 data, Path(seen.conflict_of or seen.rel).stem, local_today(self.clock).isoformat()
             )
