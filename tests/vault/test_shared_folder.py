@@ -193,3 +193,39 @@ def test_windows_unsafe_titles_give_safe_file_names(pair) -> None:
     laptop.vault.sync()
     names = sorted(p.name for p in vault.iterdir() if p.suffix == ".md")
     assert names == ["CON (note).md", "What Why now.md", "a b c.md", "dots.md"]
+
+
+def test_images_travel_with_their_entries(pair) -> None:
+    from pkm.core.media import MediaStore
+
+    laptop, desktop, vault, _clock = pair
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    stored = MediaStore(laptop.home).add(png, "chart.png")
+    laptop.journal.create(title="Chart", body=f"![chart]({stored.ref})\n")
+    laptop.vault.sync()
+    assert (vault / stored.ref).read_bytes() == png  # beside the notes, as Obsidian expects
+    desktop.vault.sync()
+    assert (desktop.home / stored.ref).read_bytes() == png
+    # a file swapped in the vault cannot pose as another
+    (desktop.home / stored.ref).unlink()
+    (vault / stored.ref).write_bytes(png + b"tampered")
+    (vault / "Chart.md").write_text((vault / "Chart.md").read_text() + "More.\n")
+    report = desktop.vault.sync()
+    assert any("do not match" in p for p in report.problems)
+    assert not (desktop.home / stored.ref).exists()
+
+
+def test_a_folder_pkm_exported_to_becomes_the_vault_without_duplicates(tmp_path: Path) -> None:
+    from pkm.core.export import export_vault
+
+    with Workspace(tmp_path / "ws", clock=FakeClock()) as ws:
+        ws.journal.create(title="Pricing", body="Raise it.\n", tags=["strategy"])
+        day = ws.journal.today()
+        ws.journal.save(day.id, body="Good day.\n")
+        export_vault(ws.journal.list(), ws.home, tmp_path / "Vault")
+        ws.vault.set_folder(tmp_path / "Vault")
+        report = ws.vault.sync()
+        assert report.created == 0 and not report.conflicts, report.as_dict()
+        assert ws.journal.count() == 2
+        assert f"{ID_KEY}:" in (tmp_path / "Vault" / "Pricing.md").read_text()
+        assert ws.vault.sync().summary().endswith("nothing to do.")

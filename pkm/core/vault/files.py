@@ -17,7 +17,7 @@ from pkm.core.clock import Clock
 from pkm.core.db import Store
 from pkm.core.journal.rows import fetch_entries
 from pkm.core.settings import atomic_write_bytes
-from pkm.core.vault import state
+from pkm.core.vault import media_files, state
 from pkm.core.vault.format import entry_hash, new_uid, render, safe_name
 from pkm.core.vault.report import SyncReport
 from pkm.core.vault.scan import Seen, digest, inside
@@ -29,6 +29,7 @@ class FolderSide:
     store: Store
     clock: Clock
     folder: Path
+    home: Path | None
     report: SyncReport
     now: str
     to_write: list[tuple[int, str | None, str | None]]  # (entry, uid, path), None: choose
@@ -76,6 +77,9 @@ class FolderSide:
                     if (st.st_mtime_ns, st.st_size) != self.seen_stat.get(path):
                         continue  # new or changed since the scan: the next sync reads it first
                 atomic_write_bytes(target, data, shared=True)
+                if self.home is not None:
+                    for ref in media_files.send(self.home, self.folder, entry.body):
+                        self.report.problems.append(f"{path}: {ref} is missing from pkm's media")
                 st = target.stat()
             except (OSError, ValueError) as exc:
                 self.report.problems.append(f"{path}: could not be written ({exc})")

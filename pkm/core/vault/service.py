@@ -149,7 +149,7 @@ class Vault:
                     "'pkm vault sync --allow-empty'."
                 )
             _mark(folder)
-        report = sync(self._store, self._clock, folder, progress)
+        report = sync(self._store, self._clock, folder, progress, home=self._home)
         with self._store.transaction() as conn:
             state.set_meta(conn, "last_sync", iso(self._clock()))
             state.set_meta(conn, "last_report", json.dumps(report.as_dict()))

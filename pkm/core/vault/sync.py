@@ -41,7 +41,7 @@ from pkm.core.db import Store
 from pkm.core.errors import PkmError
 from pkm.core.journal import entries, trash
 from pkm.core.journal.rows import fetch_entries
-from pkm.core.vault import conflicts, state
+from pkm.core.vault import conflicts, media_files, state
 from pkm.core.vault.files import BATCH, FolderSide
 from pkm.core.vault.format import entry_hash, parse
 from pkm.core.vault.report import ReadFile, SyncReport
@@ -51,7 +51,15 @@ Progress = Callable[[int, int], None]
 
 
 class _Sync(FolderSide):
-    def __init__(self, store: Store, clock: Clock, folder: Path, progress: Progress | None):
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        folder: Path,
+        progress: Progress | None,
+        home: Path | None,
+    ):
+        self.home = home  # the data folder, for media/ (None: files are not copied)
         self.store, self.clock, self.folder = store, clock, folder
         self.progress = progress or (lambda done, total: None)
         self.report = SyncReport(str(folder))
@@ -77,6 +85,10 @@ class _Sync(FolderSide):
         except ValueError as exc:
             self.report.problems.append(f"{seen.rel}: left as it is, {exc}")
             return None
+        if self.home is not None:
+            self.report.problems += [
+                f"{seen.rel}: {p}" for p in media_files.receive(self.home, self.folder, note.body)
+            ]
         return ReadFile(seen, h, note)
 
     # ---- the database side ---------------------------------------------------------
@@ -123,9 +135,11 @@ class _Sync(FolderSide):
             job = self.decide(uid, self.rows.get(uid), files.get(uid), live, daily_by_day)
             if job is not None:
                 work.append(job)
+        adopted = self.adopt(foreign, live)
         for f in foreign:
-            work.append(lambda conn, f=f: self.create(conn, None, f))
-        handled = {r.entry_id for r in self.rows.values()}
+            if f.seen.rel not in adopted:
+                work.append(lambda conn, f=f: self.create(conn, None, f))
+        handled = {r.entry_id for r in self.rows.values()} | set(adopted.values())
         handled |= {
             daily_by_day[f.note.day]
             for uid, f in files.items()
@@ -146,6 +160,24 @@ class _Sync(FolderSide):
         self.write_files()
         self.report.seconds = time.perf_counter() - started
         return self.report
+
+    def adopt(self, foreign: list[ReadFile], live: dict[int, sqlite3.Row]) -> dict[str, int]:
+        """Files without an id whose text is an entry's here (a folder pkm exported to,
+        made the vault): that entry, not a copy of it. Returns {path: entry id}."""
+        if not foreign:
+            return {}
+        claimed = {r.entry_id for r in self.rows.values()}
+        free = [i for i, r in live.items() if i not in claimed and not r["deleted_at"]]
+        by_text: dict[str, int] = {}
+        for entry in fetch_entries(self.store, free):
+            by_text.setdefault(entry_hash(entry), entry.id)
+        out: dict[str, int] = {}
+        for f in foreign:
+            entry_id = by_text.pop(f.note.hash, None) if f.note else None
+            if entry_id is not None:
+                out[f.seen.rel] = entry_id
+                self.to_write.append((entry_id, None, f.seen.rel))  # given its pkm-id
+        return out
 
     def decide(
         self,
@@ -387,6 +419,13 @@ class _Sync(FolderSide):
         self.remove_file(seen, force=True)
 
 
-def sync(store: Store, clock: Clock, folder: Path, progress: Progress | None = None) -> SyncReport:
+def sync(
+    store: Store,
+    clock: Clock,
+    folder: Path,
+    progress: Progress | None = None,
+    *,
+    home: Path | None = None,
+) -> SyncReport:
     """Bring the folder and the journal in step (see the module docstring)."""
-    return _Sync(store, clock, Path(folder), progress).run()
+    return _Sync(store, clock, Path(folder), progress, home).run()
