@@ -16,8 +16,8 @@ if [ -z "${PKM_VENV:-}" ]; then
     { [ -e .venv/.installed-build ] && [ pyproject.toml -nt .venv/.installed-build ]; }; then
     echo "Setting up the build environment in .venv…" >&2
     "${PYTHON:-python3}" -m venv .venv
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e '.[build]'
+    .venv/bin/python -m pip install --quiet --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet --quiet -e '.[build]'
     touch .venv/.installed-build .venv/.installed
   fi
 fi
