@@ -84,16 +84,22 @@ class VaultSync(QObject):
             self._rescan.stop()
             self._debounce.stop()
             return
-        if folder.is_dir():
-            from pkm.core.vault.watch import FolderWatch
-
-            tasks = self.ctx.tasks
-            try:
-                self._watch = FolderWatch(folder, lambda: tasks.call_in_gui(self.schedule))
-            except OSError as exc:  # inotify limits: the periodic rescan still runs
-                log.warning("cannot watch the vault folder %s: %s", folder, exc)
+        self._start_watch()
         self._rescan.start()
         self.sync_now()
+
+    def _start_watch(self) -> None:
+        """Watch the folder if it is there (a drive connected later is watched from the
+        first sync that finds it; until then the minute's rescan looks for it)."""
+        if self._watch is not None or self.folder is None or not self.folder.is_dir():
+            return
+        from pkm.core.vault.watch import FolderWatch
+
+        tasks = self.ctx.tasks
+        try:
+            self._watch = FolderWatch(self.folder, lambda: tasks.call_in_gui(self.schedule))
+        except OSError as exc:  # inotify limits: the periodic rescan still runs
+            log.warning("cannot watch the vault folder %s: %s", self.folder, exc)
 
     # ---- the folder, from Settings -----------------------------------------------------
 
@@ -154,6 +160,7 @@ class VaultSync(QObject):
     def _done(self, report) -> None:
         self.last_report, self.last_error = report, ""
         self._finished()
+        self._start_watch()
         if report.conflicts:
             n = len(report.conflicts)
             self.ctx.status.show_error(
