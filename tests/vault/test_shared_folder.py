@@ -229,3 +229,18 @@ def test_a_folder_pkm_exported_to_becomes_the_vault_without_duplicates(tmp_path:
         assert ws.journal.count() == 2
         assert f"{ID_KEY}:" in (tmp_path / "Vault" / "Pricing.md").read_text()
         assert ws.vault.sync().summary().endswith("nothing to do.")
+
+
+def test_a_note_icloud_moved_to_the_cloud_is_not_a_deletion(pair) -> None:
+    laptop, _desktop, vault, _clock = pair
+    e = laptop.journal.create(title="Budget", body="Flat.\n")
+    laptop.vault.sync()
+    (vault / "Budget.md").rename(vault / ".Budget.md.icloud")  # "Optimise Mac Storage"
+    report = laptop.vault.sync()
+    assert report.trashed == 0 and laptop.journal.get(e.id).body == "Flat.\n"
+    laptop.journal.save(e.id, body="Up.\n")
+    report = laptop.vault.sync()
+    assert any("iCloud only" in p for p in report.problems) and report.written == 0
+    (vault / ".Budget.md.icloud").rename(vault / "Budget.md")  # downloaded again
+    assert laptop.vault.sync().written == 1
+    assert (vault / "Budget.md").read_text().endswith("Up.\n")

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pkm.core.vault.format import conflict_original, ignored
+
+_ICLOUD = re.compile(r"^\.(.+)\.icloud$")
 
 
 @dataclass
@@ -27,6 +30,7 @@ class Seen:
     mtime_ns: int
     size: int
     conflict_of: str | None = None  # a sync engine's conflict copy of this rel path
+    evicted: bool = False  # an iCloud placeholder: the note exists, not downloaded
 
 
 def _entries(root: Path, rel: str, real_root: str) -> Iterator[Seen]:
@@ -47,6 +51,18 @@ def _entries(root: Path, rel: str, real_root: str) -> Iterator[Seen]:
                     continue
                 yield from _entries(root, sub, real_root)
                 continue
+            icloud = _ICLOUD.match(name)
+            if icloud and not ignored(icloud.group(1)):
+                # iCloud Drive moved the file to the cloud ("Optimise Mac Storage") and left
+                # ".Name.md.icloud": the note is still there, only not downloaded.
+                yield Seen(
+                    f"{rel}/{icloud.group(1)}" if rel else icloud.group(1),
+                    Path(item.path),
+                    0,
+                    0,
+                    evicted=True,
+                )
+                continue
             if not item.is_file(follow_symlinks=False) or ignored(name):
                 continue
             st = item.stat(follow_symlinks=False)
@@ -62,15 +78,19 @@ def _entries(root: Path, rel: str, real_root: str) -> Iterator[Seen]:
         )
 
 
-def walk(root: Path) -> tuple[list[Seen], list[Seen]]:
-    """(notes, conflict copies) under ``root``, in a stable order."""
+def walk(root: Path) -> tuple[list[Seen], list[Seen], set[str]]:
+    """(notes, conflict copies, notes only in the cloud) under ``root``, in a stable order."""
     notes: list[Seen] = []
     conflicts: list[Seen] = []
+    evicted: set[str] = set()
     for seen in _entries(root, "", os.path.realpath(root)):
-        (conflicts if seen.conflict_of else notes).append(seen)
+        if seen.evicted:
+            evicted.add(seen.rel)
+        else:
+            (conflicts if seen.conflict_of else notes).append(seen)
     notes.sort(key=lambda s: s.rel)
     conflicts.sort(key=lambda s: s.rel)
-    return notes, conflicts
+    return notes, conflicts, evicted
 
 
 def read_bytes(seen: Seen) -> bytes:

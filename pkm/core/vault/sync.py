@@ -95,7 +95,7 @@ class _Sync(FolderSide):
 
     def run(self) -> SyncReport:
         started = time.perf_counter()
-        notes, conflict_files = walk(self.folder)
+        notes, conflict_files, self.evicted = walk(self.folder)
         self.report.files = len(notes)
         by_path = {r.path: r for r in self.rows.values() if r.path}
         self.seen_stat = {s.rel: (s.mtime_ns, s.size) for s in notes}
@@ -205,6 +205,13 @@ class _Sync(FolderSide):
                 return None
             if entry is None:
                 return lambda conn: state.drop(conn, uid)
+            if row.path in self.evicted:  # in iCloud, not downloaded: not deleted
+                if entry["version"] != row.version:
+                    rep.problems.append(
+                        f"{row.path} is in iCloud only, so your change waits: download it "
+                        "(open the folder in Finder) and pkm writes it"
+                    )
+                return None
             if entry["deleted_at"]:
                 return lambda conn: self.record(conn, row, None, entry["version"])
             if entry["version"] != row.version:
