@@ -51,8 +51,10 @@ class VaultSync(QObject):
         self._running = False
         self._again = False
         self._stopped = False
+        self._pending: set[int] = set()  # entries saved here since the last sync
+        self._scan = True  # a full sync is due (start, file events, rescan, deletes)
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.sync_now)
+        self._debounce.timeout.connect(lambda: self.sync_now(full=False))
         self._rescan = QTimer(self, interval=RESCAN_MS)
         self._rescan.timeout.connect(self.sync_now)
         ctx.ops.changed.connect(self._changed)
@@ -97,7 +99,7 @@ class VaultSync(QObject):
 
         tasks = self.ctx.tasks
         try:
-            self._watch = FolderWatch(self.folder, lambda: tasks.call_in_gui(self.schedule))
+            self._watch = FolderWatch(self.folder, lambda: tasks.call_in_gui(self._file_event))
         except OSError as exc:  # inotify limits: the periodic rescan still runs
             log.warning("cannot watch the vault folder %s: %s", self.folder, exc)
 
@@ -124,27 +126,43 @@ class VaultSync(QObject):
             self._debounce.stop()
             self._again = False
             self._running = False  # a sync in progress is ahead of this one on the writer
-            self.sync_now()
+            self.sync_now(full=False)
 
     def schedule(self, ms: int = DEBOUNCE_MS) -> None:
         if self.folder is not None and not self._stopped:
             self._debounce.start(ms)
 
-    def _changed(self, change: Change, origin: object) -> None:
-        if origin is not self and (change.entries or change.removed_entries):
-            self.schedule()
+    def _file_event(self) -> None:
+        self._scan = True
+        self.schedule()
 
-    def sync_now(self) -> None:
+    def _changed(self, change: Change, origin: object) -> None:
+        if origin is self or not (change.entries or change.removed_entries):
+            return
+        self._pending |= change.entries
+        if change.removed_entries:
+            self._scan = True  # files to remove: the full sync does that
+        self.schedule()
+
+    def sync_now(self, full: bool = True) -> None:
+        """A full sync (walk the folder), or after saves only (``full=False``) their files."""
         if self.folder is None or self._stopped:
             return
         if self._running:
             self._again = True  # once this one ends: what changed meanwhile goes too
+            self._scan = self._scan or full
             return
         self._running = True
         ws, tasks = self.ctx.ws, self.ctx.tasks
+        full = full or self._scan or not self._pending
+        pending, self._pending, self._scan = set(self._pending), set(), False
 
         def run():
-            report = ws.vault.sync(progress=lambda done, total: tasks.let_quick_jobs_run())
+            # After saves only, their files alone (pkm.core.vault.quick); else, or if that
+            # finds the vault changed too, the full sync.
+            report = None if full else ws.vault.write_entries(pending)
+            if report is None:
+                report = ws.vault.sync(progress=lambda done, total: tasks.let_quick_jobs_run())
             return report, report.change
 
         self.ctx.ops.write(
@@ -176,5 +194,6 @@ class VaultSync(QObject):
         if error != self.last_error:  # said once, not at every rescan while it lasts
             self.ctx.status.show_error(f"Vault: {error}")
         self.last_error = error
+        self._scan = True  # the next one walks the folder: nothing saved meanwhile is missed
         self._finished()
         self.failed.emit(error)

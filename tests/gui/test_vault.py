@@ -46,6 +46,8 @@ def test_choose_a_vault_type_and_files_come_and_go(main_window) -> None:
         lambda: daily.exists() and "Decided on the Lisbon office" in daily.read_text(),
         timeout=15_000,
     )
+    o.qtbot.keyClicks(o.editor.text, ", signed Friday")  # its file now: just that file written
+    o.qtbot.waitUntil(lambda: "office, signed Friday" in daily.read_text(), timeout=15_000)
 
     # a note written by another editor becomes an entry by itself (watched folder)
     (vault / "Lisbon lease.md").write_text("Three floors, ten years. #office\n")

@@ -244,3 +244,28 @@ def test_a_note_icloud_moved_to_the_cloud_is_not_a_deletion(pair) -> None:
     (vault / ".Budget.md.icloud").rename(vault / "Budget.md")  # downloaded again
     assert laptop.vault.sync().written == 1
     assert (vault / "Budget.md").read_text().endswith("Up.\n")
+
+
+def test_a_save_writes_just_its_file_unless_the_vault_changed_too(pair) -> None:
+    laptop, desktop, vault, clock = pair
+    e = laptop.journal.create(title="Memo", body="One.\n")
+    other = laptop.journal.create(title="Other", body="Two.\n")
+    laptop.vault.sync()
+    desktop.vault.sync()
+    laptop.journal.save(e.id, body="One, revised.\n")
+    report = laptop.vault.write_entries({e.id})
+    assert report is not None and report.written == 1
+    assert (vault / "Memo.md").read_text().endswith("One, revised.\n")
+    assert laptop.vault.sync().summary().endswith("nothing to do.")
+    assert desktop.vault.sync().updated == 1
+    # changed there too: only a full sync may decide (it keeps both)
+    d_other = desktop.journal.resolve("Other")
+    assert d_other is not None
+    clock.advance(minutes=1)
+    desktop.journal.save(d_other.id, body="Two, from the desktop.\n")
+    desktop.vault.sync()
+    laptop.journal.save(other.id, body="Two, from the laptop.\n")
+    assert laptop.vault.write_entries({other.id}) is None
+    assert len(laptop.vault.sync().conflicts) == 1
+    new = laptop.journal.create(title="Brand new", body="x\n")
+    assert laptop.vault.write_entries({new.id}) is None  # a new entry needs a name: full sync

@@ -26,6 +26,7 @@ from pkm.core.db import Store
 from pkm.core.errors import BadInput, PkmError
 from pkm.core.settings import atomic_write_bytes
 from pkm.core.vault import state
+from pkm.core.vault.quick import write_entries
 from pkm.core.vault.report import SyncReport
 from pkm.core.vault.sync import Progress, sync
 
@@ -155,6 +156,19 @@ class Vault:
             state.set_meta(conn, "last_report", json.dumps(report.as_dict()))
         if report.change:
             self._on_change(report.change)
+        return report
+
+    def write_entries(self, entry_ids: set[int]) -> SyncReport | None:
+        """The files of just these entries, if nothing else needs a sync; else None (then
+        the caller runs `sync`). What the window does after a save: a few ms, whatever the
+        size of the vault."""
+        folder = self.folder()
+        if folder is None or not (folder / MARKER).exists():
+            return None
+        report = write_entries(self._store, self._clock, folder, entry_ids, home=self._home)
+        if report is not None:
+            with self._store.transaction() as conn:
+                state.set_meta(conn, "last_sync", iso(self._clock()))
         return report
 
     def status(self) -> VaultStatus:
