@@ -121,9 +121,16 @@ def _pair(tmp: Path, entries: int, vaults: tuple[Path, Path]):
     return laptop, desktop
 
 
+def _holds(cond) -> bool:
+    try:
+        return bool(cond())
+    except OSError:  # the file is being replaced, or not there yet
+        return False
+
+
 def _until(cond, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
-    while not cond():
+    while not _holds(cond):
         if time.monotonic() > deadline:
             raise SystemExit("timed out waiting for the other side")
         time.sleep(0.005)

@@ -48,15 +48,12 @@ class FolderSide:
     def write_files(self) -> None:
         if not self.to_write:
             return
-        rows = state.load(self.store)
-        by_entry = {r.entry_id: r for r in rows.values()}
-        taken = {r.path.casefold() for r in rows.values() if r.path}
-        with contextlib.suppress(OSError):
-            taken |= {n.casefold() for n in os.listdir(self.folder)}
         wanted: dict[int, tuple[str | None, str | None]] = {}
         for entry_id, uid, path in self.to_write:
             old = wanted.get(entry_id, (None, None))
             wanted[entry_id] = (uid or old[0], path or old[1])
+        by_entry = {r.entry_id: r for r in state.load(self.store, list(wanted)).values()}
+        taken: set[str] | None = None  # names in use, read only when a new file needs one
         found = {e.id: e for e in fetch_entries(self.store, list(wanted))}
         done: list[state.FileState] = []
         for entry_id, (uid, path) in wanted.items():
@@ -67,6 +64,10 @@ class FolderSide:
             uid = (row.uid if row else None) or uid or new_uid(entry)
             path = path or (row.path if row else None)
             if path is None:
+                if taken is None:
+                    taken = state.paths(self.store)
+                    with contextlib.suppress(OSError):
+                        taken |= {n.casefold() for n in os.listdir(self.folder)}
                 path = safe_name(entry, taken)
                 taken.add(path.casefold())
             data = render(entry, uid, Path(path).name)

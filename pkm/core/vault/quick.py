@@ -16,6 +16,7 @@ from pathlib import Path
 from pkm.core.clock import Clock
 from pkm.core.db import Store
 from pkm.core.journal.rows import fetch_entries
+from pkm.core.vault import state
 from pkm.core.vault.report import SyncReport
 from pkm.core.vault.sync import _Sync
 
@@ -28,7 +29,7 @@ def write_entries(
     Each must have a file that is exactly as pkm last wrote or read it (same mtime and
     size), else None: something changed there too, and only a full sync may decide.
     """
-    job = _Sync(store, clock, Path(folder), None, home)
+    job = _Sync(store, clock, Path(folder), None, home, state.load(store, sorted(entry_ids)))
     rows = {r.entry_id: r for r in job.rows.values()}
     live = {e.id: e for e in fetch_entries(store, sorted(entry_ids))}
     job.seen_stat = {}
@@ -47,7 +48,9 @@ def write_entries(
         job.seen_stat[row.path] = (st.st_mtime_ns, st.st_size)
         job.to_write.append((entry_id, row.uid, row.path))
     started = time.perf_counter()
-    job.report.files = len(rows)
+    job.report.files = int(
+        store.scalar("SELECT COUNT(*) FROM vault_files WHERE path IS NOT NULL") or 0
+    )
     job.write_files()
     job.report.seconds = time.perf_counter() - started
     return job.report

@@ -10,7 +10,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from pkm.core.db import Store
+from pkm.core.db import Store, in_chunks
 
 
 @dataclass
@@ -28,10 +28,25 @@ class FileState:
 _COLUMNS = "uid, entry_id, path, file_hash, text_hash, version, mtime_ns, size"
 
 
-def load(store: Store) -> dict[str, FileState]:
-    """Every row, by uid (one query: 10,000 rows are a few milliseconds)."""
+def load(store: Store, entry_ids: list[int] | None = None) -> dict[str, FileState]:
+    """Every row (or those of ``entry_ids``), by uid."""
+    if entry_ids is None:
+        rows = store.query(f"SELECT {_COLUMNS} FROM vault_files")
+    else:
+        rows = [
+            r
+            for marks, part in in_chunks(entry_ids)
+            for r in store.query(
+                f"SELECT {_COLUMNS} FROM vault_files WHERE entry_id IN {marks}", part
+            )
+        ]
+    return {r["uid"]: FileState(*tuple(r)) for r in rows}
+
+
+def paths(store: Store) -> set[str]:
+    """Every file name pkm keeps in the vault, casefolded (macOS and Windows fold case)."""
     return {
-        r["uid"]: FileState(*tuple(r)) for r in store.query(f"SELECT {_COLUMNS} FROM vault_files")
+        r[0].casefold() for r in store.query("SELECT path FROM vault_files WHERE path IS NOT NULL")
     }
 
 

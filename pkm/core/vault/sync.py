@@ -58,12 +58,13 @@ class _Sync(FolderSide):
         folder: Path,
         progress: Progress | None,
         home: Path | None,
+        rows: dict[str, state.FileState] | None = None,
     ):
         self.home = home  # the data folder, for media/ (None: files are not copied)
         self.store, self.clock, self.folder = store, clock, folder
         self.progress = progress or (lambda done, total: None)
         self.report = SyncReport(str(folder))
-        self.rows = state.load(store)
+        self.rows = state.load(store) if rows is None else rows
         self.to_write: list[tuple[int, str | None, str | None]] = []  # entry, uid, path
         self.now = iso(clock())
 
