@@ -112,8 +112,9 @@ def edit(app: AppContext, entry_id, title, tags, text) -> None:
     if body is None and title is None and not tags:
         raise BadInput("Nothing to change: give new text, - for standard input, --title or --tag.")
     change = app.ws.journal.save(
-        entry_id, title=title, body=body, tags=tags or None, force_revision=True
-    )
+        entry_id, title=title, body=body, tags=tags or None, force_revision=True,
+        reason="command line",
+    )  # fmt: skip
     others = sorted(change.entries - {entry_id})
     if others:
         click.echo(f"Updated links in entries {', '.join(map(str, others))}.", err=True)

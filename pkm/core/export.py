@@ -34,9 +34,11 @@ import frontmatter
 import yaml
 
 from pkm.core.errors import BadInput, PkmError
+from pkm.core.images import fit_within, pixel_size
 from pkm.core.journal import Entry
 from pkm.core.markdown import DOCUMENT_CSS
 from pkm.core.publish.base import Post
+from pkm.core.publish.post_media import Image, shape_html
 from pkm.core.publish.render import build_post
 from pkm.core.settings import atomic_write_bytes
 
@@ -125,7 +127,24 @@ def email_message(
     if tags:
         plain += f"\n{tags}\n"
     msg.set_content(plain, subtype="plain", charset="utf-8")
-    msg.add_alternative(document_html(post), subtype="html", charset="utf-8")
+    related: list[tuple[Image, bytes, str]] = []
+    for image in post.images:
+        try:
+            data = image.read()
+        except OSError:
+            continue  # not in the data folder (any more): the text says [image: alt]
+        related.append((image, data, f"{image.sha256[:16]}@pkm.invalid"))
+    urls = {image.ref: f"cid:{cid}" for image, _data, cid in related}
+    page = document_html(dataclasses.replace(post, html=shape_html(post.html, urls)))
+    msg.add_alternative(page, subtype="html", charset="utf-8")
+    if related:  # RFC 2387: the HTML and its pictures as one multipart/related part
+        html_part = msg.get_payload()[1]  # type: ignore[index]
+        for image, data, cid in related:
+            maintype, subtype = image.mime.split("/")
+            html_part.add_related(
+                data, maintype, subtype, cid=f"<{cid}>", filename=image.filename,
+                disposition="inline",
+            )  # fmt: skip
     return msg
 
 
@@ -140,19 +159,21 @@ def export_bytes(
     """The exported file's content. PDF needs a writer (see the module docstring).
 
     With ``media_home`` (the data folder), the entry's images are put inside the
-    HTML, PDF and email as data: URLs, so the one file shows them anywhere.
+    HTML and PDF as data: URLs (so the one file shows them anywhere; the PDF draws
+    each at most a page wide), and inside the email as ``cid:`` parts, which mail
+    programs show and data: URLs they block. Only images of the media store are
+    ever read; any other image path in the text becomes ``[image: alt]``.
     """
     if fmt not in FORMATS:
         raise BadInput(f"'{fmt}' is not an export format. Use one of: {', '.join(FORMATS)}.")
     if fmt == "md":
         return front_matter_markdown(entry).encode("utf-8")
-    post = build_post(entry)
-    if media_home is not None:
-        post = dataclasses.replace(post, html=_inline_media(post.html, media_home))
+    post = build_post(entry, media_home=media_home)
     if fmt == "html":
-        return document_html(post).encode("utf-8")
+        return document_html(with_inline_images(post)).encode("utf-8")
     if fmt == "eml":
         return email_message(post, draft=True).as_bytes()
+    post = with_inline_images(post, fit=PDF_IMAGE_BOX)
     if pdf_writer is None:
         raise PkmError(
             "PDF export needs the Qt PDF writer of the pkm window or command line; "
@@ -186,10 +207,7 @@ def export_entry(
     try:
         atomic_write_bytes(path, data, shared=True)
         if fmt == "md" and media_home is not None:
-            for ref in dict.fromkeys(_MEDIA_REF.findall(entry.body)):
-                source, target = media_home / ref, path.parent / ref
-                if source.is_file() and not target.exists():
-                    atomic_write_bytes(target, source.read_bytes(), shared=True)
+            copy_media(entry.body, media_home, path.parent)
     except OSError as exc:
         raise PkmError(
             f"Cannot write {path}: {exc.strerror or exc}. Choose another file with -o FILE."
@@ -197,11 +215,24 @@ def export_entry(
     return path
 
 
+def copy_media(body: str, home: Path, folder: Path) -> list[str]:
+    """Copy the media-store files a text names (``media/<sha256>.<ext>``, nothing else) from
+    ``home`` into ``folder/media/``, skipping those already there (a name is its content's
+    hash); returns the references whose file is missing from the data folder."""
+    missing = []
+    for ref in dict.fromkeys(_MEDIA_REF.findall(body)):
+        source, target = home / ref, folder / ref
+        if not source.is_file():
+            missing.append(ref)
+        elif not target.exists():
+            atomic_write_bytes(target, source.read_bytes(), shared=True)
+    return missing
+
+
 # ---- the whole journal: a Markdown vault, or one HTML book -------------------------------
 
 VAULT_MARKER = ".pkm-export"  # marks a folder pkm exported to, so exporting again may update it
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|#^\[\]\x00-\x1f]+')
-_MEDIA_SRC = re.compile(r"""(src|href)=(["'])(media/[0-9a-f]{64}\.[a-z0-9]{1,8})\2""")
 
 
 def vault_file_name(entry: Entry) -> str:
@@ -309,30 +340,52 @@ def export_vault(entries: Sequence[Entry], home: Path, folder: Path) -> VaultExp
 
 
 _MEDIA_REF = re.compile(r"media/[0-9a-f]{64}\.[a-z0-9]{1,8}")
-_MIME = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
+# Qt lays a printed page out at 96 dpi: A4 less the margins is about 657 × 986 px, so an
+# image drawn within this box fits the page's width and one page's height.
+PDF_IMAGE_BOX = (640, 900)
+_IMG_SRC = re.compile(r"<img\b[^>]*>", re.I)
 
 
-def _inline_media(html_text: str, home: Path) -> str:
-    """Images as data: URLs, so the book is one file that shows them anywhere."""
+def with_inline_images(post: Post, *, fit: tuple[int, int] | None = None) -> Post:
+    """The post's images as data: URLs (and, with ``fit``, a width and height that keep
+    them inside that box); any other local image becomes ``[image: alt]``."""
+    urls: dict[str, str] = {}
+    sizes: dict[str, tuple[int, int] | None] = {}
+    for image in post.images:
+        try:
+            data = image.read()
+        except OSError:
+            continue
+        urls[image.ref] = f"data:{image.mime};base64,{base64.b64encode(data).decode('ascii')}"
+        sizes[urls[image.ref]] = fit_within(pixel_size(data), *fit) if fit else None
+    fragment = shape_html(post.html, urls)
 
-    def swap(m: re.Match[str]) -> str:
-        attr, quote, ref = m.groups()
-        ext = ref.rsplit(".", 1)[1]
-        path = home / ref
-        if attr != "src" or ext not in _MIME or not path.is_file():
-            return m.group(0)
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-        return f"{attr}={quote}data:{_MIME[ext]};base64,{data}{quote}"
+    def sized(m: re.Match[str]) -> str:
+        tag = m.group(0)
+        src = re.search(r'src="([^"]*)"', tag)
+        box = sizes.get(src.group(1)) if src else None
+        if box is None:
+            return tag
+        tag = re.sub(r'\s(width|height)="[^"]*"', "", tag)
+        return tag[:4] + f' width="{box[0]}" height="{box[1]}"' + tag[4:]
 
-    return _MEDIA_SRC.sub(swap, html_text)
+    return dataclasses.replace(post, html=_IMG_SRC.sub(sized, fragment) if fit else fragment)
 
 
-def book_html(entries: Sequence[Entry], home: Path, title: str, subtitle: str = "") -> str:
-    """Entries oldest first as one HTML book with contents: "My 2026 reflections"."""
+def book_html(
+    entries: Sequence[Entry],
+    home: Path,
+    title: str,
+    subtitle: str = "",
+    *,
+    fit: tuple[int, int] | None = None,
+) -> str:
+    """Entries oldest first as one HTML book with contents: "My 2026 reflections".
+    Images go inside as data: URLs (drawn within ``fit`` for a PDF)."""
     ordered = sorted(entries, key=lambda e: (e.day, e.created, e.id))
     toc, parts = [], []
     for n, entry in enumerate(ordered, start=1):
-        post = build_post(entry)
+        post = with_inline_images(build_post(entry, media_home=home), fit=fit)
         anchor = f"e{n}"
         toc.append(
             f"<li><a href='#{anchor}'>{html.escape(entry.day)} · {html.escape(post.title)}</a></li>"
@@ -341,7 +394,7 @@ def book_html(entries: Sequence[Entry], home: Path, title: str, subtitle: str = 
         meta = html.escape(entry.day) + (f" · {tags}" if tags else "")
         parts.append(
             f"<section id='{anchor}'><h2>{html.escape(post.title)}</h2>\n"
-            f"<p style='color:#666'>{meta}</p>\n{_inline_media(post.html, home)}\n</section>"
+            f"<p style='color:#666'>{meta}</p>\n{post.html}\n</section>"
         )
     head = html.escape(title)
     sub = f"<p style='color:#666'>{html.escape(subtitle)}</p>" if subtitle else ""
@@ -372,7 +425,7 @@ def export_book(
             "No entries match --since/--until/--tag, so there is no book to make. "
             "Widen the dates or check the tag with 'pkm journal list'."
         )
-    page = book_html(entries, home, title, subtitle)
+    page = book_html(entries, home, title, subtitle, fit=PDF_IMAGE_BOX if fmt == "pdf" else None)
     if fmt == "pdf":
         if pdf_writer is None:
             raise PkmError("A PDF book needs the Qt PDF writer; make the html book instead.")

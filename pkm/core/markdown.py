@@ -174,6 +174,7 @@ DOCUMENT_CSS = (
     "pre,code{font-family:Menlo,Consolas,monospace;background:#f5f5f5}"
     "pre{padding:.6em;overflow-x:auto}table{border-collapse:collapse}"
     "td,th{border:1px solid #ccc;padding:.3em .6em}"
+    "img{max-width:100%;height:auto}"  # a phone photo is wider than any page
 )
 
 # Only tags of real HTML elements are markup; `<wait>` or `a < b` in a sentence is text.

@@ -101,7 +101,11 @@ class Workspace:
         from pkm.core.publish.service import Publishing
 
         return Publishing(
-            self.store, self.clock, journal=self.journal, secrets=lambda: self.secrets
+            self.store,
+            self.clock,
+            journal=self.journal,
+            secrets=lambda: self.secrets,
+            media_home=self.home,
         )
 
     @cached_property

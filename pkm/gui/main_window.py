@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QMetaMethod, QObject, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -32,15 +32,18 @@ from PySide6.QtWidgets import (
 from pkm.core.errors import DiskFull
 from pkm.core.indexing import split_key
 from pkm.core.workspace import Workspace
-from pkm.gui import theme
+from pkm.gui import links, theme
 from pkm.gui.operations import Operations
+from pkm.gui.reminder import DailyReminder, ReminderBanner, reminder_page
 from pkm.gui.search import SearchBox
 from pkm.gui.settings_dialog import SettingsDialog, general_page
 from pkm.gui.stage import GuiContext, Stage
 from pkm.gui.status import StatusArea, describe_error
 from pkm.gui.tasks import TaskManager
+from pkm.gui.templates_page import templates_page
 from pkm.gui.vault_page import vault_page
 from pkm.gui.vault_sync import VaultSync
+from pkm.gui.welcome import WelcomePanel, window_actions
 from pkm.gui.widgets import Hint, confirm
 
 log = logging.getLogger("pkm.gui")
@@ -88,7 +91,10 @@ class MainWindow(QMainWindow):
         self.tasks = TaskManager(self)
         self.status = StatusArea(self.tasks)
         self.ops = Operations(ws, self.tasks, self)
-        self.ctx = GuiContext(ws, self.tasks, self.ops, self.status, self, [general_page()])
+        self.ctx = GuiContext(
+            ws, self.tasks, self.ops, self.status, self,
+            [general_page(), reminder_page(), templates_page()],
+        )  # fmt: skip
         self.vault_sync = VaultSync(self.ctx, self)  # the vault folder (gui/vault_sync.py)
         self.ctx.settings_pages.append(vault_page(self.vault_sync))
         self.reopen_requested = False  # Restore… closes the window to reopen it (gui/app.py)
@@ -98,8 +104,11 @@ class MainWindow(QMainWindow):
         self._ready_sent = False
         self._closed = False
         self.menus: Any = None
+        #: How the desktop opens an address (tests replace it): True if something opened it.
+        self.system_open: Callable[[QUrl], bool] = links.system_open
         #: How folders are opened (tests replace it): True if something opened it.
-        self.open_folder: Callable[[QUrl], bool] = lambda url: QDesktopServices.openUrl(url)
+        self.open_folder: Callable[[QUrl], bool] = lambda url: self.system_open(url)
+        self.could_not_open: links.CouldNotOpen | None = None  # the last such message
         #: How a folder is chosen (tests replace it): the path, or "" when cancelled.
         self.choose_folder: Callable[[str], str] = lambda caption: QFileDialog.getExistingDirectory(
             self, caption
@@ -162,6 +171,15 @@ class MainWindow(QMainWindow):
         tl.addStretch(1)
         tl.addSpacing(260)
         rl.addWidget(top)
+        # The reminder's banner (where no notification area exists) and the first-run
+        # welcome sit above the stage: non-modal, the window stays usable beneath them.
+        self.reminder_banner = ReminderBanner()
+        rl.addWidget(self.reminder_banner)
+        self.welcome = WelcomePanel(self.ctx, window_actions(self))
+        welcome_box = QHBoxLayout()
+        welcome_box.setContentsMargins(16, 10, 16, 0)
+        welcome_box.addWidget(self.welcome)
+        rl.addLayout(welcome_box)
         self.stack = QStackedWidget()
         rl.addWidget(self.stack, 1)
         outer.addWidget(right, 1)
@@ -274,8 +292,39 @@ class MainWindow(QMainWindow):
                 on_error=self.status.show_exception,
             )
 
+    def open_link(self, url: QUrl | str, what: str = "") -> bool:
+        """Open an address with the desktop; if nothing can, say so and offer to copy it.
+
+        ``what`` names it in the message ("LinkedIn's share page"). Returns whether it
+        opened, so callers never claim it did."""
+        q = links.as_url(url)
+        if self.system_open(q):
+            return True
+        if self.could_not_open is not None:
+            self.could_not_open.close()
+        self.could_not_open = links.CouldNotOpen(self, q, what)
+        self.could_not_open.destroyed.connect(lambda: setattr(self, "could_not_open", None))
+        self.could_not_open.show()
+        return False
+
+    def _open_today_from_reminder(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        stage = self.stages.get("sense")
+        if stage is not None:
+            stage.editor.focus_when_shown()
+            stage.open_today()
+
     def show_settings(self) -> None:
-        SettingsDialog(self.ctx, self).open()
+        dialog = SettingsDialog(self.ctx, self)
+        dialog.finished.connect(self._settings_closed)
+        dialog.open()
+
+    def _settings_closed(self, _result: int) -> None:
+        for stage in self.stages.values():
+            stage.settings_closed()
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -326,6 +375,11 @@ class MainWindow(QMainWindow):
             lambda why: self.status.show_error(f"Today's automatic backup could not be made: {why}")
         )
         self.ops.start_auto_backups()
+        self.welcome.start()
+        self.reminder = DailyReminder(
+            self.ctx, self.reminder_banner, self._open_today_from_reminder
+        )
+        self.reminder.start()
         self.vault_sync.start()
 
     def _content_loaded(self) -> None:

@@ -9,7 +9,6 @@ Changes apply at once (no OK/Cancel to remember), like macOS preferences.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -115,7 +114,7 @@ class GeneralPage(QWidget):
         appearance.apply(choice)
 
     def open_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.ws.home)))
+        self.ctx.window.open_link(QUrl.fromLocalFile(str(self.ctx.ws.home)))
 
     def show_backup_state(self) -> None:
         from pkm.core import auto_backup
@@ -166,7 +165,7 @@ class GeneralPage(QWidget):
 
         folder = self.ctx.ws.home / BACKUPS
         folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        self.ctx.window.open_link(QUrl.fromLocalFile(str(folder)))
 
 
 def general_page() -> SettingsPage:

@@ -41,6 +41,11 @@ class Window(Protocol):
 
     def set_stage_badge(self, key: str, count: int, tip: str = "") -> None: ...
 
+    def open_link(self, url: Any, what: str = "") -> bool:
+        """Open an address (QUrl or str) with the desktop; when nothing can, the window
+        says so and offers to copy it (pkm.gui.links). False if it did not open."""
+        ...
+
 
 class Hook(Generic[S]):
     """A named extension point one part offers and others add to (Anki's gui_hooks).
@@ -122,6 +127,9 @@ class Stage(QWidget):
         """Why something the user typed could not be saved, if so (asked before closing,
         after the queued writes ran)."""
         return None
+
+    def settings_closed(self) -> None:
+        """The Settings dialog closed: show what a setting there may have changed."""
 
     def save_state(self) -> dict[str, Any]:
         """Splitter sizes, last selection... stored in the workspace settings."""

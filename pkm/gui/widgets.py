@@ -175,6 +175,7 @@ class EntryList(QListWidget):
             for i in range(self.count()):
                 if self.item(i).data(ENTRY_ID) == entry_id:
                     self.setCurrentRow(i)
+                    self.scrollToItem(self.item(i))
                     break
         finally:
             self.blockSignals(False)

@@ -102,8 +102,12 @@ def open_window(qtbot, clock) -> Iterator[Callable[..., Opened]]:
 
     opened: list[Opened] = []
 
-    def make(home: Path, *, wait_entry: bool = True, **ws_kwargs) -> Opened:
+    def make(home: Path, *, wait_entry: bool = True, welcome: bool = False, **ws_kwargs) -> Opened:
         ws = Workspace(home, clock=clock, auto_index=False, **ws_kwargs)
+        if not welcome:
+            # As a returning user has it: the first-run welcome was seen (welcome=True to
+            # test it on a fresh folder; tests/gui/test_welcome.py).
+            ws.settings.set("welcome.done", True)
         window = build_window(ws)
         o = Opened(window, ws, qtbot)
         opened.append(o)

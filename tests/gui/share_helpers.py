@@ -47,7 +47,7 @@ def open_with_targets(open_window, home: Path, clock, setup) -> object:
     o = open_window(home)
     o.ws.publishing.timeout = 3.0
     o.opened_urls = []
-    share_of(o).open_url = o.opened_urls.append
+    share_of(o).open_url = lambda url, what="": o.opened_urls.append(url)
     return o
 
 

@@ -78,7 +78,8 @@ def test_add_a_webhook_target_test_it_and_keep_its_secret_out_of_the_files(
     assert form.secret.echoMode() == QLineEdit.EchoMode.Password
     qtbot.waitUntil(lambda: "system keyring" in form.secret_hint.text())
     _type(o, form.name, "Team chat")
-    assert form.name.text() == "Team-chat"  # names are short ids: no spaces
+    assert form.name.text() == "Team chat"  # kept as typed; the id is made from it
+    assert "Team-chat" in form.name_id.text()
     hook = webhooks.url + webhooks.MATTERMOST
     _type(o, form.secret, hook)
     qtbot.mouseClick(dialog.test_button, LEFT)
@@ -88,7 +89,7 @@ def test_add_a_webhook_target_test_it_and_keep_its_secret_out_of_the_files(
     assert webhooks.requests == []  # testing a webhook never posts
     qtbot.mouseClick(dialog.save_button, LEFT)
     qtbot.waitUntil(lambda: h.gone(dialog))
-    assert "Saved the target Team-chat." in h.status_text(o)
+    assert "Saved the target Team chat." in h.status_text(o)
 
     target = o.ws.publishing.targets.get("Team-chat")
     assert target.kind == "mattermost" and "mmsecrethookid" not in target.url

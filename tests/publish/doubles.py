@@ -9,6 +9,8 @@ never answered), or a stall until the client times out.
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import json
 import re
 import threading
@@ -34,6 +36,20 @@ class Recorded:
 
     def form(self) -> dict[str, str]:
         return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
+
+    def parts(self) -> dict[str, tuple[str, str, bytes]]:
+        """A multipart/form-data body (RFC 7578): name -> (filename, content type, bytes)."""
+        ctype = self.headers.get("Content-Type", "")
+        assert ctype.startswith("multipart/form-data; boundary="), ctype
+        msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            f"Content-Type: {ctype}\r\n\r\n".encode() + self.body
+        )
+        out = {}
+        for part in msg.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            out[name] = (part.get_filename() or "", part.get_content_type(),
+                         part.get_payload(decode=True))  # fmt: skip
+        return out
 
 
 @dataclass
@@ -214,6 +230,9 @@ class Mastodon(ProtocolServer):
         self.reblogs: dict[str, list[dict[str, Any]]] = {}
         self.keys: dict[str, str] = {}
         self.next_id = 100
+        self.media: dict[str, dict[str, Any]] = {}  # id -> attachment (with "data", "status_id")
+        self.processing_polls = 0  # answer 202, then 206 this many times, before the URL
+        self.image_size_limit = 16 * 1024 * 1024
         super().__init__()
 
     def handle(self, req: Recorded) -> Reply:
@@ -226,10 +245,16 @@ class Mastodon(ProtocolServer):
                         "statuses": {
                             "max_characters": self.limit,
                             "characters_reserved_per_url": 23,
-                        }
+                            "max_media_attachments": 4,
+                        },
+                        "media_attachments": {
+                            "supported_mime_types": ["image/jpeg", "image/png", "image/gif",
+                                                     "image/webp", "video/mp4"],
+                            "image_size_limit": self.image_size_limit,
+                        },
                     },
                 },
-            )
+            )  # fmt: skip
         if self.bearer(req) != self.token:
             return Reply(401, {"error": "The access token is invalid"})
         if req.path == "/api/v1/accounts/verify_credentials":
@@ -239,11 +264,26 @@ class Mastodon(ProtocolServer):
         m = re.fullmatch(r"/api/v1/statuses/(\d+)/(context|favourited_by|reblogged_by)", req.path)
         if m and req.method == "GET":
             return self._hear_back(req, m.group(1), m.group(2))
+        if req.path == "/api/v2/media" and req.method == "POST":
+            return self._upload(req)
+        m = re.fullmatch(r"/api/v1/media/(\d+)", req.path)
+        if m and req.method == "GET":
+            media = self.media.get(m.group(1))
+            if media is None:
+                return Reply(404, {"error": "Record not found"})
+            if media["polls_left"] > 0:
+                media["polls_left"] -= 1
+                return Reply(206, self._public(media))
+            media["url"] = f"{self.url}/media/{media['id']}.png"
+            return Reply(200, self._public(media))
         if req.path == "/api/v1/statuses" and req.method == "POST":
             key = req.headers.get("Idempotency-Key", "")
             if key and key in self.keys and self.keys[key] in self.statuses:
                 return Reply(200, self.statuses[self.keys[key]])
             data = req.json()
+            problem = self._attach(data.get("media_ids") or [], str(self.next_id + 1))
+            if problem:
+                return problem
             if (
                 len(re.sub(r"https?://\S+", "x" * 23, data["status"])) > self.limit
             ):  # as Mastodon counts
@@ -259,6 +299,9 @@ class Mastodon(ProtocolServer):
                 "visibility": data.get("visibility", "public"),
                 "content": "".join(f"<p>{p}</p>" for p in data["status"].split("\n\n")),
                 "text": data["status"],
+                "media_attachments": [
+                    self._public(self.media[i]) for i in data.get("media_ids") or []
+                ],
             }
             if key:
                 self.keys[key] = sid
@@ -268,12 +311,72 @@ class Mastodon(ProtocolServer):
             if sid not in self.statuses:
                 return Reply(404, {"error": "Record not found"})
             data = req.json()
+            problem = self._attach(data.get("media_ids") or [], sid)
+            if problem:
+                return problem
+            for attr in data.get("media_attributes") or []:  # PUT …/statuses/:id, 4.1+
+                if str(attr.get("id")) in self.media and "description" in attr:
+                    self.media[str(attr["id"])]["description"] = attr["description"]
             self.statuses[sid].update(
                 text=data["status"],
                 content="".join(f"<p>{p}</p>" for p in data["status"].split("\n\n")),
+                media_attachments=[
+                    self._public(self.media[i]) for i in data.get("media_ids") or []
+                ],
             )
             return Reply(200, self.statuses[sid])
         return Reply(404, {"error": "Not found"})
+
+    # POST /api/v2/media (https://docs.joinmastodon.org/methods/media/#v2): multipart `file`
+    # and `description`; 200 with a MediaAttachment when processed at once, 202 with
+    # "url": null while it is processed (then GET /api/v1/media/:id: 206, then 200). 422
+    # for a file it cannot take. An attachment belongs to one status: attaching it to
+    # another is refused (422), as Mastodon does; one not yet processed is refused too.
+    def _upload(self, req: Recorded) -> Reply:
+        parts = req.parts()
+        if "file" not in parts:
+            return Reply(422, {"error": "Validation failed: File can't be blank"})
+        _name, ctype, data = parts["file"]
+        if not ctype.startswith("image/"):
+            return Reply(422, {"error": "Validation failed: File content type is invalid"})
+        if len(data) > self.image_size_limit:
+            return Reply(
+                422, {"error": "Validation failed: File file size must be less than 16 MB"}
+            )
+        self.next_id += 1
+        mid = str(self.next_id)
+        description = parts.get("description", ("", "", b""))[2].decode()
+        media = {"id": mid, "type": "image", "url": None, "description": description,
+                 "data": data, "status_id": None, "polls_left": self.processing_polls}  # fmt: skip
+        self.media[mid] = media
+        if self.processing_polls:
+            return Reply(202, self._public(media))
+        media["url"] = f"{self.url}/media/{mid}.png"
+        return Reply(200, self._public(media))
+
+    @staticmethod
+    def _public(media: dict[str, Any]) -> dict[str, Any]:
+        return {k: media[k] for k in ("id", "type", "url", "description")}
+
+    def _attach(self, ids: list[str], sid: str) -> Reply | None:
+        for mid in ids:
+            media = self.media.get(str(mid))
+            if media is None:
+                return Reply(422, {"error": "Validation failed: media_ids is invalid"})
+            if media["url"] is None:
+                return Reply(
+                    422,
+                    {
+                        "error": "Cannot attach files that have not finished processing. Try again in a moment!"
+                    },
+                )
+            if media["status_id"] not in (None, sid):
+                return Reply(422, {"error": "Validation failed: media already attached"})
+        if len(ids) > 4:
+            return Reply(422, {"error": "Validation failed: Too many media"})
+        for mid in ids:
+            self.media[str(mid)]["status_id"] = sid
+        return None
 
     @staticmethod
     def account(acct: str, name: str = "", aid: str = "") -> dict[str, Any]:
@@ -323,9 +426,24 @@ class Micropub(ProtocolServer):
             max_body,
         )
         self.posts: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, tuple[str, str, bytes]] = {}  # URL -> (filename, type, bytes)
+        self.has_media_endpoint = True
         super().__init__()
 
+    def _media(self, req: Recorded) -> Reply:
+        """The media endpoint (Micropub 3.6): multipart `file`, 201 with its URL in Location."""
+        if self.bearer(req) != self.token:
+            return Reply(401, {"error": "unauthorized", "error_description": "Bad token"})
+        parts = req.parts()
+        if "file" not in parts:
+            return Reply(400, {"error": "invalid_request", "error_description": "No file part"})
+        url = f"{self.url}/files/{len(self.files) + 1}-{parts['file'][0]}"
+        self.files[url] = parts["file"]
+        return Reply(201, b"", {"Location": url})
+
     def handle(self, req: Recorded) -> Reply:
+        if req.path == "/media" and req.method == "POST" and self.has_media_endpoint:
+            return self._media(req)
         if req.path == "/" and req.method == "GET":
             if self.via_header:
                 return Reply(
@@ -356,7 +474,9 @@ class Micropub(ProtocolServer):
         if req.method == "GET":
             q = req.query.get("q", [""])[0]
             if q == "config":
-                return Reply(200, {"media-endpoint": f"{self.url}/media"})
+                return Reply(
+                    200, {"media-endpoint": f"{self.url}/media"} if self.has_media_endpoint else {}
+                )
             if q == "source" and "url" in req.query:
                 post = self.posts.get(req.query["url"][0])
                 if post is None:

@@ -233,8 +233,10 @@ class Fetcher:
         parts = split_http(target)
         if scheme not in SCHEMES:
             raise FetchError(
-                f"{current} redirected to a non-web address ({scheme or 'no scheme'}:), "
-                "which pkm refuses to open. Ask the publisher for the feed's http(s) address.",
+                f"{current} redirected to a non-web address "
+                f"({(scheme + ':') if scheme else 'without http:// or https://'}), which pkm "
+                "refuses to open. "
+                "Ask the publisher for the feed's http(s) address.",
                 kind="redirect_refused",
             )
         if parts is None:

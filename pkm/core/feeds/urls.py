@@ -21,9 +21,18 @@ _TRACKING_PARAMS = re.compile(
     r"source|ncid|cmpid|yclid|igshid|wt\.mc_id|oly_\w+)$",
     re.I,
 )
+#: host:port with or without a path (intranet:8443, 127.0.0.1:8080/blog, [::1]:8080).
+_HOST_PORT = re.compile(r"^(\[[0-9a-f:]+\]|[\w.-]+):\d{1,5}(/|$)", re.I)
 _BARE_HOST = re.compile(r"^[\w.-]+\.[a-z]{2,}(:\d+)?(/|$)", re.I)
 # Never in a host name: white space, controls, and what URL syntax or HTML gives meaning to.
 _BAD_HOST = re.compile(r"[\s\x00-\x1f\x7f<>\"'`{}|\\^%@/?#\[\]]")
+
+
+def _is_loopback(url: str) -> bool:
+    host = re.split(r"[/]", url, maxsplit=1)[0].lower()
+    host = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
+    host = host.strip("[]")
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def split_http(url: str) -> SplitResult | None:
@@ -81,17 +90,19 @@ def check_url(text: str, *, what: str = "address") -> str:
         url = "http://" + url[7:]
     elif low.startswith("feed:"):
         url = url[5:]
-    elif "://" not in url and _BARE_HOST.match(url):
-        url = "https://" + url
+    elif "://" not in url and (_BARE_HOST.match(url) or _HOST_PORT.match(url)):
+        # As typed, port and path kept: https://, or http:// for this computer (browsers
+        # do the same; a feed on localhost rarely has a certificate).
+        url = ("http://" if _is_loopback(url) else "https://") + url
     try:
         parts = urlsplit(url)
     except ValueError:
         raise BadInput(f"'{_short(url)}' is not a valid web address. Check it for typos.") from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        shown = f"'{scheme}:'" if scheme else "no scheme"
+        shown = f"starts with '{scheme}:'" if scheme else "has no http:// or https://"
         raise BadInput(
-            f"'{_short(url)}' has {shown}; only http and https addresses can be followed "
+            f"'{_short(url)}' {shown}; only http and https addresses can be followed "
             "(local files, ftp, scripts and commands are refused). Give the web address "
             "of the feed or of its site."
         )

@@ -9,6 +9,7 @@ make it searchable at once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Unpack
@@ -40,6 +41,9 @@ class Journal:
         self._store = store
         self._clock = clock
         self._on_change = on_change or (lambda change: None)
+        #: The prompts, read once (the window asks for today's on the GUI thread, which
+        #: never queries SQLite after start); set_prompts and reset_prompts refresh it.
+        self._prompts: tuple[str, ...] | None = None
 
     def _announce(self, change: Change) -> Change:
         """Tell the workspace what a committed write changed, and hand the change back."""
@@ -221,8 +225,39 @@ class Journal:
     def set_template(self, name: str, body: str) -> None:
         daily.set_template(self._store, name, body)
 
+    def reset_template(self, name: str = "daily") -> None:
+        """Back to pkm's own template (Settings › Templates, Reset)."""
+        daily.reset(self._store, name)
+
     def prompt(self, day: dt.date | None = None) -> str:
-        return prompts.prompt_for(day or self.today_date())
+        return prompts.prompt_for(day or self.today_date(), self.prompts())
+
+    def prompts(self) -> tuple[str, ...]:
+        """The prompts the daily template draws from: the user's, else pkm's own."""
+        if self._prompts is None:
+            self._prompts = daily.prompt_list(self._store)
+        return self._prompts
+
+    def custom_prompts(self) -> bool:
+        return self.prompts() != prompts.DEFAULT_PROMPTS
+
+    def set_prompts(self, lines: list[str]) -> tuple[str, ...]:
+        self._prompts = daily.set_prompts(self._store, lines)
+        return self._prompts
+
+    def reset_prompts(self) -> None:
+        daily.reset(self._store, daily.PROMPTS_ROW)
+        self._prompts = prompts.DEFAULT_PROMPTS
+
+    def _template_for(self, entry: Entry) -> str:
+        """The daily template with the entry's own day's prompt in it (the user's list
+        may differ from the built-in prompts posts.prompt_lines knows)."""
+        body = self.template("daily")
+        if entry.kind == "daily" and entry.day:
+            with contextlib.suppress(ValueError):
+                day = dt.date.fromisoformat(entry.day)
+                body = body.replace("{prompt}", prompts.prompt_for(day, self.prompts()))
+        return body
 
     def days_with_entries(self, start: dt.date, end: dt.date) -> dict[str, int]:
         return calendar.days_with_entries(self._store, start, end)
@@ -238,7 +273,7 @@ class Journal:
     def draft_post(self, entry_id: int, selection: str | None = None) -> posts.Draft:
         """What a post drawn from this entry starts as (nothing is stored yet)."""
         entry = self.get(entry_id)
-        return posts.draft_from(entry, self.clips(entry.id), self.template("daily"), selection)
+        return posts.draft_from(entry, self.clips(entry.id), self._template_for(entry), selection)
 
     def new_post(
         self,
@@ -278,5 +313,5 @@ class Journal:
         """The question to ask before a whole daily entry is published, if it needs one."""
         entry = self.get(entry_id)
         return posts.whole_entry_question(
-            entry, self.clips(entry.id), self.template("daily"), self.today_date()
+            entry, self.clips(entry.id), self._template_for(entry), self.today_date()
         )

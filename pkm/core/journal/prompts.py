@@ -43,7 +43,14 @@ DEFAULT_NOTE_TEMPLATE = ""
 DEFAULT_TEMPLATES = {"daily": DEFAULT_DAILY_TEMPLATE, "note": DEFAULT_NOTE_TEMPLATE}
 
 
-def prompt_for(day: dt.date) -> str:
+DEFAULT_PROMPTS: tuple[str, ...] = tuple(text for _stage, text in PROMPTS)
+
+
+def prompt_for(day: dt.date, prompts: tuple[str, ...] | None = None) -> str:
+    """The day's prompt from ``prompts`` (the user's list, Settings › Templates) or the
+    built-in ones: the same day always gets the same prompt."""
+    if prompts:
+        return prompts[day.toordinal() % len(prompts)]
     return PROMPTS[day.toordinal() % len(PROMPTS)][1]
 
 
@@ -56,13 +63,13 @@ def daily_title(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def fill_template(template: str, day: dt.date) -> str:
+def fill_template(template: str, day: dt.date, prompts: tuple[str, ...] | None = None) -> str:
     """Expand {date}, {weekday}, {title} and {prompt}; unknown braces are left as typed."""
     values = {
         "date": day.isoformat(),
         "weekday": f"{day:%A}",
         "title": daily_title(day),
-        "prompt": prompt_for(day),
+        "prompt": prompt_for(day, prompts),
     }
     out = template
     for key, value in values.items():

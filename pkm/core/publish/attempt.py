@@ -25,6 +25,7 @@ from pkm.core.publish.base import (
     UncertainOutcome,
 )
 from pkm.core.publish.log import Publication, PublishLog, content_hash
+from pkm.core.publish.media_upload import for_target, note, upload_requests
 from pkm.core.publish.registry import scrub as _scrub
 
 log = logging.getLogger("pkm.publish")
@@ -89,19 +90,22 @@ class Attempt:
         """The earlier post this attempt edits or posts again; None when it makes a new one."""
         return self.pub.remote if self.pub and self.mode in ("update", "again") else None
 
-    def plan(self) -> list[Request]:
-        return self.adapter.plan(self.post, remote=self.earlier, draft=self.draft, key=self.key)
+    def plan(self, post: Any = None) -> list[Request]:
+        post = self.post if post is None else post
+        return self.adapter.plan(post, remote=self.earlier, draft=self.draft, key=self.key)
 
     def dry_run(self) -> PublishResult:
         """Exactly the requests `send` would make, sent nowhere (discovery reads allowed)."""
         adapter, target, post = self.adapter, self.target, self.post
-        note = ""
+        note_ = ""
         try:
             adapter.prepare()
         except PublishError as exc:
-            note = f"Could not reach the target to discover its settings ({exc})."
+            note_ = f"Could not reach the target to discover its settings ({exc})."
         remote = self.earlier
-        reqs = self.plan()
+        post = for_target(adapter, post, upload=False)  # limits checked, nothing uploaded
+        reqs = upload_requests(adapter, post) + self.plan(post)
+        images = note(adapter, post)
         return PublishResult(
             target=target.name,
             kind=target.kind,
@@ -109,7 +113,7 @@ class Attempt:
             action="updated" if self.mode == "update" else "created",
             dry_run=True,
             requests=reqs,
-            message=note or "Dry run: nothing was sent.",
+            message=" ".join(m for m in (note_, images, "Dry run: nothing was sent.") if m),
             remote_id=remote.remote_id if remote else "",
             url=remote.url if remote else "",
         )
@@ -120,7 +124,8 @@ class Attempt:
         mode, key, draft = self.mode, self.key, self.draft
         cls = type(adapter)
         adapter.prepare()
-        reqs = self.plan()
+        post = for_target(adapter, post, upload=True)  # limits first, then the images
+        reqs = self.plan(post)
         sent_hash = content_hash("\n\n".join(f"{r.method} {r.url}\n{r.body}" for r in reqs))
         cmd = f"pkm publish {post.entry_id} --to {target.name}"
 

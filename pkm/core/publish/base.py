@@ -12,12 +12,14 @@ message says what went wrong and what to do.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from pkm.core.errors import BadInput, PkmError
+from pkm.core.publish.post_media import Image, MediaApi
 
 KINDS = (
     "folder",
@@ -41,6 +43,24 @@ def is_local_host(host: str) -> bool:
     """This computer: where plain (unencrypted) connections are acceptable."""
     host = host.strip("[]").lower()
     return host in ("localhost", "::1") or host.startswith("127.")
+
+
+#: Options every kind takes. ``label``: the name as the user typed it ("Team blog"),
+#: shown by the window; the target's name stays its id ("Team-blog") for the CLI and log.
+COMMON_OPTIONS = {"label": "the name to show, e.g. label='Team blog'"}
+
+_HOST_FIRST = re.compile(r"^(\[[0-9a-f:]+\]|[\w.-]+)(:\d{1,5})?(/|$)", re.I)
+
+
+def with_scheme(url: str) -> str:
+    """``host[:port][/path]`` typed without a scheme: https://, or http:// for this computer.
+    Anything else (already has one, or is not host-shaped) is returned as it is."""
+    if not url or "://" in url:
+        return url
+    m = _HOST_FIRST.match(url)
+    if m is None:
+        return url
+    return ("http://" if is_local_host(m.group(1)) else "https://") + url
 
 
 # ---- errors ------------------------------------------------------------------
@@ -145,6 +165,7 @@ class Post:
     tags: tuple[str, ...]
     day: str
     link: str = ""  # where this reflection is already public (a blog post), for a link back
+    images: tuple[Image, ...] = ()  # the media-store images it shows (post_media.images_in)
 
 
 @dataclass(frozen=True)
@@ -282,8 +303,13 @@ class Adapter:
     #: Why responses cannot be read from this kind of target, in the user's words; "" when
     #: `responses()` reads them. Settings and `pkm targets list` show it instead of a zero.
     responses_note: ClassVar[str] = "pkm cannot read responses from this kind of target."
+    #: How this kind takes images (post_media.MediaApi); None: it cannot, and the text says
+    #: "[image: alt]" instead (the preview tells the user first). A kind with an upload API
+    #: implements `upload_image`; `media_api()` may narrow the limits from what the server said.
+    media: ClassVar[MediaApi | None] = None
 
     entry: Any = None  # the journal Entry itself, for targets that export it (folder)
+    media_home: Any = None  # the data folder (a Path), for targets that copy its media/ files
 
     def __init__(
         self,
@@ -307,8 +333,12 @@ class Adapter:
 
     @classmethod
     def normalize_url(cls, url: str) -> str:
-        """Check and tidy the --url given when the target is added. Raise BadInput."""
-        url = (url or "").strip()
+        """Check and tidy the --url given when the target is added. Raise BadInput.
+
+        An address typed without http:// or https:// (``intranet:8443``,
+        ``127.0.0.1:8080/blog``) gets https://, or http:// for this computer (localhost,
+        127.x, ::1), as browsers do; the port and path are kept as typed."""
+        url = with_scheme((url or "").strip())
         if cls.needs_url and not url:
             raise BadInput(f"A {cls.label} target needs --url. {cls.url_hint()}")
         if url and not url.startswith(("https://", "http://")):
@@ -346,7 +376,7 @@ class Adapter:
                 + ", ".join(f"--option {k}=…" for k in missing)
                 + f" ({'; '.join(cls.options_help.get(k, k) for k in missing)})."
             )
-        unknown = [k for k in options if k not in cls.options_help]
+        unknown = [k for k in options if k not in cls.options_help and k not in COMMON_OPTIONS]
         if unknown:
             known = ", ".join(sorted(cls.options_help)) or "none"
             raise BadInput(
@@ -386,6 +416,20 @@ class Adapter:
 
     def find(self, post: Post, key: str) -> Remote | None:
         return None
+
+    # -- images (media_upload.py calls these) -------------------------------------------
+
+    def media_api(self) -> MediaApi | None:
+        """The media API with this server's own limits where it tells them (after prepare)."""
+        return self.media
+
+    def upload_image(self, image: Image, data: bytes) -> tuple[str, str]:
+        """Upload one image; return (its public URL, the target's id for it)."""
+        raise NotImplementedError
+
+    def upload_request(self, image: Image) -> Request:
+        """The upload as a dry run shows it (the bytes are not printed)."""
+        return Request("UPLOAD", self.config.url, body=f"({image.size:,} bytes of {image.ref})")
 
     def test(self) -> str:
         """Check the configuration and credentials without publishing; return what was found."""

@@ -11,6 +11,13 @@ sender or recipient means nothing was sent; a connection lost after the
 message data was handed over means it may have been delivered. A sent mail
 cannot be edited, so publishing again needs `--as-new`.
 
+Images travel inside the message: the HTML part and its pictures form one
+multipart/related part, each picture referenced as `cid:` (RFC 2387 and 2392),
+which mail programs show without asking, where remote or data: images are
+blocked. Most providers take 25 MB a message, and base64 makes a file a third
+larger: an image over 18 MB is refused before connecting; the server's own
+SIZE limit is checked for the whole message.
+
 Hearing back: the remote id of a sent mail is its Message-ID. Replies are
 found over IMAP (`--option imap=imaps://HOST:993`, or imap://HOST:143 with
 STARTTLS; plain only to this computer) by `In-Reply-To`/`References` naming
@@ -48,6 +55,7 @@ from pkm.core.publish.base import (
     UncertainOutcome,
     is_local_host,
 )
+from pkm.core.publish.post_media import MediaApi
 from pkm.core.publish.render import html_to_text
 
 
@@ -72,6 +80,7 @@ class EmailAdapter(Adapter):
     }
     required_options = ("to", "from")
     timeout = 30.0
+    media = MediaApi("sent inside the email", max_bytes=18_000_000, inline=True)
 
     @classmethod
     def requires_secret(cls, user: str) -> bool:

@@ -6,6 +6,12 @@ request). The file name is the remote id: republishing rewrites the same
 files even if the title changed, so links into a static site keep working.
 The front matter names the entry (`pkm_entry`), which is how a second entry
 with the same title and day gets its own file instead of overwriting.
+
+Images and attachments: the media-store files the post names are copied into
+`media/` beside it, under the same names as in the data folder, so the
+Markdown's `media/…` references (and the HTML file's images and links) work
+there as they do in pkm and in Obsidian; a PDF carries its images inside. A file already there with that name has those bytes (the name is
+their hash), so it is not written again.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import frontmatter
 
 from pkm.core.errors import BadInput
 from pkm.core.publish.base import Adapter, Post, PublishError, Remote, Request
+from pkm.core.publish.post_media import MediaApi
 
 DEFAULT_FORMATS = ("md",)
 ALL_FORMATS = ("md", "html", "pdf", "eml")
@@ -33,6 +40,7 @@ class FolderAdapter(Adapter):
     idempotent_create = True  # the same entry always maps to the same file
     supports_draft = True
     options_help = {"formats": "md, html, pdf and/or eml, comma-separated (default: md)"}
+    media = MediaApi("copied into the folder, beside the post", inline=True, beside=True)
 
     @classmethod
     def normalize_url(cls, url: str) -> str:
@@ -102,7 +110,7 @@ class FolderAdapter(Adapter):
                     self.entry, draft=draft, extra={"pkm_entry": self.entry.id}
                 )
                 out[fmt] = text.encode("utf-8")
-            elif fmt == "html":
+            elif fmt == "html":  # media/… beside it, as the Markdown file has them
                 out[fmt] = export.document_html(post).encode("utf-8")
             elif fmt == "eml":
                 out[fmt] = export.email_message(post, draft=True).as_bytes()
@@ -121,6 +129,10 @@ class FolderAdapter(Adapter):
             else:
                 body, note = data.decode("utf-8", errors="replace"), ""
             reqs.append(Request("WRITE", str(self.folder / f"{stem}.{fmt}"), body=body, note=note))
+        for image in post.images:
+            reqs.append(
+                Request("COPY", str(self.folder / image.ref), body=f"({image.size:,} bytes)")
+            )
         return reqs
 
     def create(self, post: Post, *, draft: bool, key: str) -> Remote:
@@ -130,7 +142,7 @@ class FolderAdapter(Adapter):
         return self._write(post, remote, draft)
 
     def _write(self, post: Post, remote: Remote | None, draft: bool) -> Remote:
-        from pkm.core.export import pdf_ready_html
+        from pkm.core.export import PDF_IMAGE_BOX, pdf_ready_html, with_inline_images
         from pkm.core.settings import atomic_write_bytes
 
         try:
@@ -145,9 +157,11 @@ class FolderAdapter(Adapter):
                             f"Writing PDF to {self.where} needs the Qt PDF writer of the pkm "
                             "window or command line; remove pdf from --option formats=… here."
                         )
-                    self.pdf_writer(pdf_ready_html(post), post.title, path)
+                    shown = with_inline_images(post, fit=PDF_IMAGE_BOX)
+                    self.pdf_writer(pdf_ready_html(shown), post.title, path)
                 else:
                     atomic_write_bytes(path, data, shared=True)
+            self._copy_images(post)
         except OSError as exc:
             raise PublishError(
                 f"Cannot write to {self.where}: {exc.strerror or exc}. "
@@ -155,6 +169,28 @@ class FolderAdapter(Adapter):
             ) from None
         first = self.folder / f"{stem}.{next(iter(files))}"
         return Remote(stem, first.as_uri(), "draft" if draft else "written")
+
+    def _copy_images(self, post: Post) -> None:
+        """The post's images (checked against their names) and the attachments it links
+        to, from the data folder's media store only (`media_home`, set by the service)."""
+        from pkm.core.export import copy_media
+        from pkm.core.settings import atomic_write_bytes
+
+        for image in post.images:
+            target = self.folder / image.ref
+            if target.is_file() and target.stat().st_size == image.size:
+                continue  # named by its hash: the same bytes are there
+            try:
+                data = image.read()
+            except OSError:
+                raise PublishError(
+                    f"{image.label_start} cannot be read from the data folder (the file "
+                    "is damaged or was changed). Add the picture to the post again."
+                ) from None
+            target.parent.mkdir(exist_ok=True)
+            atomic_write_bytes(target, data, shared=True)
+        if self.media_home is not None and self.entry is not None:
+            copy_media(self.entry.body, self.media_home, self.folder)
 
     def test(self) -> str:
         try:

@@ -24,6 +24,10 @@ digits (`filter=slug:~$'-3fa9c1d2'`, drafts included) tells whether the post
 exists; it needs only the key, which the publish log holds, so it works even
 when the title was changed before the retry. The slug stays the same when the
 title changes later, so a shared link never breaks.
+
+Images are uploaded first (`POST /images/upload/`, multipart `file`, `purpose`
+image, `ref` the store's name), and the post's `<img>` points at the `url` Ghost
+gave; Ghost takes JPEG, PNG, GIF, WebP and SVG (pkm sends the first four).
 """
 
 from __future__ import annotations
@@ -49,7 +53,8 @@ from pkm.core.publish.base import (
     TargetForbidden,
     json_body,
 )
-from pkm.core.publish.http import Reply, raise_for_status
+from pkm.core.publish.http import Reply, multipart, raise_for_status
+from pkm.core.publish.post_media import Image, MediaApi
 
 API = "/ghost/api/admin"
 # Ghost 5 and 6 both answer to v5.0 (Ghost 6 replies "Content-Version: v6.x" and behaves as
@@ -126,6 +131,7 @@ class GhostAdapter(Adapter):
     can_find = True
     supports_draft = True
     options_help: dict[str, str] = {}
+    media = MediaApi("Ghost's image storage")
     # Ghost's documented Admin API (posts, pages, tags, members…) has no endpoint for the
     # comments members leave, so there is nothing pkm may read there.
     responses_note = (
@@ -188,16 +194,20 @@ class GhostAdapter(Adapter):
         path: str,
         *,
         what: str,
-        body: str | None = None,
+        body: str | bytes | None = None,
         creating: bool = False,
         params: dict[str, str] | None = None,
         ok_statuses: tuple[int, ...] = (),
+        content_type: str = "",
     ) -> Reply:
+        headers = self._headers(body is not None)
+        if content_type:
+            headers["Content-Type"] = content_type
         reply = self.http.request(
             method,
             self.route(path, **(params or {})),
             where=self.where,
-            headers=self._headers(body is not None),
+            headers=headers,
             content=body,
         )
         if reply.ok() or reply.status in ok_statuses:
@@ -241,6 +251,31 @@ class GhostAdapter(Adapter):
             hints={404: f"Ghost answered{quoted}. {self.url_hint()}"},
         )
         return reply
+
+    # ---- images ----------------------------------------------------------------------
+
+    def upload_request(self, image: Image) -> Request:
+        headers = {"Authorization": f"Ghost {REDACTED}", "Accept-Version": ACCEPT_VERSION,
+                   "Content-Type": "multipart/form-data"}  # fmt: skip
+        body = f"file={image.filename} ({image.size:,} bytes of {image.ref}), purpose=image"
+        return Request("POST", self.route("images/upload"), headers, body)
+
+    def upload_image(self, image: Image, data: bytes) -> tuple[str, str]:
+        ctype, body = multipart(
+            {"purpose": "image", "ref": image.ref}, "file", image.filename, image.mime, data
+        )
+        reply = self._call(
+            "POST", "images/upload", what=f"uploading {image.label}", body=body,
+            content_type=ctype,
+        )  # fmt: skip
+        data_ = reply.json(self.where)
+        images = data_.get("images") if isinstance(data_, dict) else None
+        url = str(images[0].get("url") or "") if images and isinstance(images[0], dict) else ""
+        if not url:
+            raise PublishError(
+                f"{self.where} took {image.label} but gave no address for it; publish again."
+            )
+        return url, ""
 
     def _post_of(self, reply: Reply) -> dict[str, Any]:
         data = reply.json(self.where)

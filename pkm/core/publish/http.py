@@ -262,3 +262,34 @@ def raise_for_status(
         f"{where} refused {what} ({s}){said}. " + hints.get(s, "Check the target's settings."),
         status=s,
     )
+
+
+def multipart(
+    fields: dict[str, str], file_field: str, filename: str, mime: str, data: bytes
+) -> tuple[str, bytes]:
+    """A multipart/form-data body (RFC 7578) with text fields and one file, as media APIs
+    take uploads (Ghost, Mastodon, a Micropub media endpoint); (content type, body)."""
+    import secrets
+
+    boundary = "pkm-" + secrets.token_hex(16)
+
+    def quoted(value: str) -> str:
+        return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "").replace("\n", "")
+
+    parts: list[bytes] = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{quoted(name)}"\r\n\r\n'.encode()
+            + value.encode("utf-8")
+            + b"\r\n"
+        )
+    parts.append(
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{quoted(file_field)}"; '
+            f'filename="{quoted(filename)}"\r\nContent-Type: {mime}\r\n\r\n'
+        ).encode()
+        + data
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return f"multipart/form-data; boundary={boundary}", b"".join(parts)

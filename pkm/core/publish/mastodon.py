@@ -8,12 +8,23 @@ target that already has it). Without such a link it is refused rather than
 silently truncated. Mastodon keeps an Idempotency-Key for an hour, so a
 retry with the same key returns the status instead of posting twice; after
 an unanswered attempt pkm also looks through the account's recent statuses.
+
+Images are attached, as Mastodon shows them: each is uploaded first (`POST
+/api/v2/media`, multipart `file` and `description`, the alt text, which screen
+readers read), waited for while the server processes it (202, then `GET
+/api/v1/media/:id` until it has a URL), and its id sent in `media_ids[]` with the
+status (and again with an edit, or the edit would drop it). The text then drops
+its "[image: …]" markers. A status takes at most 4 images; the size limit and
+the formats are the server's own (`configuration.media_attachments` of
+/api/v2/instance), 10 MB and JPEG/PNG/GIF/WebP until the server has said. An
+attachment belongs to one status, so uploads are remembered per post.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 from pkm.core.errors import BadInput
 from pkm.core.publish.base import (
@@ -28,10 +39,14 @@ from pkm.core.publish.base import (
     TooLarge,
     json_body,
 )
-from pkm.core.publish.http import Reply, raise_for_status
+from pkm.core.publish.http import Reply, multipart, raise_for_status
+from pkm.core.publish.post_media import MIME, Image, MediaApi
 from pkm.core.publish.render import counted_length, fit, hashtags, html_to_text
 
 DEFAULT_LIMIT = 500
+IMAGE_LIMIT = 10 * 1024 * 1024  # Mastodon before 4.2; newer servers say theirs (16 MB)
+MAX_IMAGES = 4
+PROCESSING_WAIT = 30.0  # seconds an upload may take to be processed before pkm gives up
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 
 NEW_TOKEN = (
@@ -51,6 +66,9 @@ class MastodonAdapter(Adapter):
         "visibility": "public (default), unlisted, private (followers only) or direct",
         "language": "ISO 639 language code of your posts, e.g. en",
     }
+
+    media = MediaApi("Mastodon", max_bytes=IMAGE_LIMIT, max_count=MAX_IMAGES, per_post=True,
+                     attached=True)  # fmt: skip
 
     @classmethod
     def check_options(cls, options, user) -> None:
@@ -87,6 +105,7 @@ class MastodonAdapter(Adapter):
             statuses = conf.get("statuses", {}) if isinstance(conf, dict) else {}
             limit = int(statuses.get("max_characters") or limit)
             per_url = int(statuses.get("characters_reserved_per_url") or per_url)
+            self._remember_media(conf if isinstance(conf, dict) else {})
         else:  # older servers and other software speaking the Mastodon API
             reply = self.http.request("GET", self._url("/api/v1/instance"), where=self.where)
             if reply.ok():
@@ -94,6 +113,72 @@ class MastodonAdapter(Adapter):
                 conf = data.get("configuration", {}).get("statuses", {})
                 limit = int(conf.get("max_characters") or data.get("max_toot_chars") or limit)
         self.remember(max_characters=limit, characters_reserved_per_url=per_url)
+
+    def _remember_media(self, conf: dict) -> None:
+        media = conf.get("media_attachments") or {}
+        statuses = conf.get("statuses") or {}
+        types = media.get("supported_mime_types") if isinstance(media, dict) else None
+        formats = [ext for ext, mime in MIME.items() if not types or mime in types]
+        self.remember(
+            media_limits={
+                "image_size_limit": int(media.get("image_size_limit") or IMAGE_LIMIT),
+                "formats": formats,
+                "max_images": int(statuses.get("max_media_attachments") or MAX_IMAGES),
+            }
+        )
+
+    def media_api(self) -> MediaApi | None:
+        known = self.cache.get("media_limits")
+        if not isinstance(known, dict):
+            return self.media
+        return MediaApi(
+            "Mastodon",
+            formats=tuple(known.get("formats") or MIME),
+            max_bytes=int(known.get("image_size_limit") or IMAGE_LIMIT),
+            max_count=int(known.get("max_images") or MAX_IMAGES),
+            per_post=True,
+            attached=True,
+        )
+
+    def upload_request(self, image: Image) -> Request:
+        headers = {**self._auth(REDACTED), "Content-Type": "multipart/form-data"}
+        body = f"file={image.filename} ({image.size:,} bytes of {image.ref}), description={image.alt!r}"
+        return Request("POST", self._url("/api/v2/media"), headers, body)
+
+    def upload_image(self, image: Image, data: bytes) -> tuple[str, str]:
+        fields = {"description": image.alt} if image.alt else {}
+        ctype, body = multipart(fields, "file", image.filename, image.mime, data)
+        reply = self.http.request(
+            "POST", self._url("/api/v2/media"), where=self.where,
+            headers={**self._auth(self.secret or ""), "Content-Type": ctype}, content=body,
+        )  # fmt: skip
+        if reply.status == 422:
+            said = (reply.json(self.where) or {}).get("error", "")
+            raise PublishError(f"{self.where} refused {image.label} (422): {said}.", status=422)
+        raise_for_status(reply, self.where, what=f"uploading {image.label}", hints={
+            **self.hints, 403: "The access token lacks the write:media scope. " + NEW_TOKEN})  # fmt: skip
+        media = reply.json(self.where) or {}
+        media_id = str(media.get("id") or "")
+        if not media_id:
+            raise PublishError(f"{self.where} took {image.label} but gave it no id; try again.")
+        deadline = time.monotonic() + PROCESSING_WAIT
+        while not media.get("url"):  # 202: still being processed
+            if time.monotonic() > deadline:
+                raise PublishError(
+                    f"{self.where} is still processing {image.label} after "
+                    f"{PROCESSING_WAIT:.0f} seconds; publish again in a minute (it is not "
+                    "uploaded twice)."
+                )
+            time.sleep(0.5)
+            check = self.http.request(
+                "GET", self._url(f"/api/v1/media/{media_id}"), where=self.where,
+                headers=self._auth(self.secret or ""),
+            )  # fmt: skip
+            if check.status == 206:
+                continue
+            raise_for_status(check, self.where, what=f"checking {image.label}", hints=self.hints)
+            media = check.json(self.where) or {}
+        return str(media["url"]), media_id
 
     def status_text(self, post: Post) -> str:
         limit = int(self.cache.get("max_characters", DEFAULT_LIMIT))
@@ -113,7 +198,13 @@ class MastodonAdapter(Adapter):
         return fit(head, room, post.link, per_url) + tail
 
     def _json(self, post: Post, *, edit: bool) -> str:
-        data: dict[str, str] = {"status": self.status_text(post)}
+        data: dict[str, object] = {"status": self.status_text(post)}
+        if post.images:  # uploaded by media_upload first; a dry run names what will be sent
+            data["media_ids"] = [i.remote_id or f"(the id of {i.ref})" for i in post.images]
+            if edit:  # the alt text may have changed since the upload: send it again
+                data["media_attributes"] = [
+                    {"id": i.remote_id, "description": i.alt} for i in post.images if i.remote_id
+                ]
         if not edit:
             data["visibility"] = self.config.option("visibility", "public")
         if self.config.option("language"):

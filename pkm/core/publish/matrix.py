@@ -29,6 +29,14 @@ Decisions where the issue is silent:
   room is `RemoteGone`.
 - `m.mentions` is always empty: "@room" in a reflection never pings everyone.
 - The URL recorded is the event's matrix.to link (it opens in any client).
+- Images are uploaded to the homeserver's media repository (`POST
+  /_matrix/media/v3/upload`) and shown inside the one message as
+  `<img src="mxc://…">`, which the spec's HTML subset allows (clients show only
+  `mxc://` images), rather than as separate `m.image` events: the reflection
+  stays one message with its pictures where the author put them, an edit
+  replaces it all, and the plain `body` says "[image: alt]". Each carries a width
+  and height within 800 × 600, which clients draw it at. The largest upload
+  the server takes is read from its media config (`m.upload.size`).
 
 Hearing back (`responses()`): replies in the message's thread and reactions
 come from `GET /_matrix/client/v1/rooms/{room}/relations/{event}`; a plain
@@ -67,6 +75,7 @@ from pkm.core.publish.base import (
     json_body,
 )
 from pkm.core.publish.http import Reply, raise_for_status, server_message
+from pkm.core.publish.post_media import Image, MediaApi, with_sizes
 
 API = "/_matrix/client/v3"
 HTML_FORMAT = "org.matrix.custom.html"
@@ -84,7 +93,8 @@ TAGS = {
     "table", "thead", "tbody", "tr", "th", "td", "caption", "pre", "span", "img",
     "details", "summary",
 }  # fmt: skip
-ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "code": {"class"}, "img": {"src", "alt", "title"}}
+ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "code": {"class"},
+              "img": {"src", "alt", "title", "width", "height"}}  # fmt: skip
 URL_SCHEMES = {"http", "https", "ftp", "mailto", "magnet", "mxc"}
 
 _IMG = re.compile(r"<img\b([^>]*)>")
@@ -165,6 +175,7 @@ class MatrixAdapter(Adapter):
         "ca_file": "a PEM file with your company's certificate authority, if the server uses one",
     }
     required_options = ("room",)
+    media = MediaApi("the homeserver's media repository")
 
     @classmethod
     def url_hint(cls) -> str:
@@ -235,6 +246,8 @@ class MatrixAdapter(Adapter):
             self.remember(base_url=self._discover())
         if self.secret and not self.cache.get("user_id"):
             self._whoami()  # the account's server names where links point (via=)
+        if self.secret and "upload_size" not in self.cache:
+            self._read_upload_size()
         if self.room.startswith("#") and not self._room_id():
             self.say(f"Looking up the room {self.room}…")
             reply = self._get(f"/directory/room/{quote(self.room, safe='')}")
@@ -250,6 +263,52 @@ class MatrixAdapter(Adapter):
             if not room_id.startswith("!"):
                 raise PublishError(f"{self.where} gave no room id for {self.room}. {ROOM_HELP}")
             self.remember(room_alias=self.room, room_id=room_id)
+
+    # ---- images ----------------------------------------------------------------------
+
+    def media_api(self) -> MediaApi | None:
+        size = self.cache.get("upload_size")
+        if isinstance(size, int) and size > 0:
+            return MediaApi(self.media.what, max_bytes=min(size, self.media.max_bytes))  # type: ignore[union-attr]
+        return self.media
+
+    def _read_upload_size(self) -> None:
+        """`m.upload.size` from the media config (v1.11's authenticated route, else the old
+        one); remembered, so it is asked once per target."""
+        for url in (self.base + "/_matrix/client/v1/media/config",
+                    self.base + "/_matrix/media/v3/config"):  # fmt: skip
+            reply = self.http.request(
+                "GET", url, where=self.where, headers=self._headers(self.secret or "")
+            )
+            if reply.ok():
+                size = (reply.json(self.where) or {}).get("m.upload.size")
+                self.remember(upload_size=int(size) if isinstance(size, int) else 0)
+                return
+
+    def _upload_url(self, image: Image) -> str:
+        return self.base + "/_matrix/media/v3/upload?filename=" + quote(image.filename)
+
+    def upload_request(self, image: Image) -> Request:
+        headers = {**self._headers(REDACTED), "Content-Type": image.mime}
+        return Request("POST", self._upload_url(image), headers,
+                       f"({image.size:,} bytes of {image.ref})")  # fmt: skip
+
+    def upload_image(self, image: Image, data: bytes) -> tuple[str, str]:
+        headers = {**self._headers(self.secret or ""), "Content-Type": image.mime}
+        reply = self.http.request(
+            "POST", self._upload_url(image), where=self.where, headers=headers, content=data
+        )
+        if reply.status == 413:
+            raise TooLarge(
+                f"{image.label_start} is larger than {self.where} takes for an upload "
+                "(413). Add a smaller copy of it, then publish again.",
+                status=413,
+            )
+        self._check(reply, f"uploading {image.label}")
+        uri = str((reply.json(self.where) or {}).get("content_uri") or "")
+        if not uri.startswith("mxc://"):
+            raise PublishError(f"{self.where} took {image.label} but gave no mxc:// address.")
+        return uri, uri
 
     def _discover(self) -> str:
         """The client API's base URL from the server's .well-known file, as Element finds it."""
@@ -276,7 +335,8 @@ class MatrixAdapter(Adapter):
         """One m.room.message: the title as a heading, then the reflection."""
         title = post.title.strip()
         body = f"{title}\n\n{post.plain.strip()}" if title else post.plain.strip()
-        html = matrix_html(post.html)
+        # a photo drawn within 800 × 600 px: clients show an inline image at the size it says
+        html = matrix_html(with_sizes(post.html, post.images, 800, 600))
         formatted = f"<h3>{htmllib.escape(title, quote=False)}</h3>\n{html}" if title else html
         return {
             "msgtype": "m.text",

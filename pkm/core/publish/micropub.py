@@ -12,6 +12,14 @@ After an unanswered create, pkm asks the server for its recent posts
 and looks for the marker comment it put in the content, or the same title
 and text; a server without that extension makes the attempt "uncertain".
 
+Images go to the site's media endpoint (`media-endpoint` from `q=config`, as
+the spec's section 3.6 describes): multipart with the part `file`, answered
+201 with the file's URL in `Location`. The post's content then shows each at
+that URL, where the author put it. (They are not repeated in `photo`: that
+property makes a photo post, and most themes would show each picture twice,
+once from u-photo and once in e-content.) A server that offers no media
+endpoint gets "[image: alt]" in the text, and the preview says so first.
+
 A failure says whether trying again can help. Transient: no answer in time,
 429, and 502/503/504 (a gateway or an overloaded server). Permanent: any
 other 4xx, and a 5xx that gives a reason (Micropub servers answer
@@ -42,7 +50,8 @@ from pkm.core.publish.base import (
     is_local_host,
     json_body,
 )
-from pkm.core.publish.http import Reply, raise_for_status, server_message
+from pkm.core.publish.http import Reply, multipart, raise_for_status, server_message
+from pkm.core.publish.post_media import Image, MediaApi
 from pkm.core.publish.render import html_to_text
 
 NEW_TOKEN = (
@@ -136,6 +145,7 @@ class MicropubAdapter(Adapter):
         "through webmention.io, add --option webmentions=https://webmention.io to read them."
     )
     label = "Micropub"
+    media = MediaApi("the site's media endpoint")
     secret_label = "access token"
     can_edit = True
     can_find = True
@@ -220,8 +230,53 @@ class MicropubAdapter(Adapter):
         return self.config.option("endpoint") or str(self.cache.get("endpoint", ""))
 
     def prepare(self) -> None:
-        if self.endpoint:
-            return
+        if not self.endpoint:
+            self._discover_endpoint()
+        if self.secret and "media_endpoint" not in self.cache:
+            self._discover_media_endpoint()
+
+    def _discover_media_endpoint(self) -> None:
+        reply = self.http.request(
+            "GET", self.endpoint, where=self.where, headers=self._headers(self.secret or ""),
+            params={"q": "config"},
+        )  # fmt: skip
+        if not reply.ok():
+            return  # a refused token or a hiccup says nothing about the site: ask next time
+        try:
+            data = reply.json(self.where)
+        except PublishError:
+            data = None
+        found = data.get("media-endpoint") if isinstance(data, dict) else None
+        self.remember(
+            media_endpoint=urljoin(self.endpoint, found) if isinstance(found, str) else ""
+        )
+
+    def media_api(self) -> MediaApi | None:
+        return None if self.cache.get("media_endpoint") == "" else self.media
+
+    def upload_request(self, image: Image) -> Request:
+        url = str(self.cache.get("media_endpoint") or "(the media endpoint from q=config)")
+        headers = {"Authorization": f"Bearer {REDACTED}", "Content-Type": "multipart/form-data"}
+        return Request(
+            "POST", url, headers, f"file={image.filename} ({image.size:,} bytes of {image.ref})"
+        )
+
+    def upload_image(self, image: Image, data: bytes) -> tuple[str, str]:
+        url = str(self.cache.get("media_endpoint") or "")
+        ctype, body = multipart({}, "file", image.filename, image.mime, data)
+        headers = {**self._headers(self.secret or ""), "Content-Type": ctype}
+        reply = self.http.request("POST", url, where=self.where, headers=headers, content=body)
+        check(reply, f"the media endpoint {url}", what=f"uploading {image.label}", hints=self.hints)
+        location = reply.headers.get("location", "")
+        if reply.status not in (201, 202) or not location:
+            raise PublishError(
+                f"The media endpoint {url} took {image.label} ({reply.status}) but did not say "
+                "where it is (no Location header); check the site's Micropub plugin."
+            )
+        location = urljoin(url, location)
+        return location, location
+
+    def _discover_endpoint(self) -> None:
         self.say("Looking for the Micropub endpoint…")
         reply = self.http.request("GET", self.config.url, where=self.where)
         raise_for_status(reply, self.where, what="reading the site")

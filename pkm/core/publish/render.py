@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from pathlib import Path
 
 from pkm.core.journal import Entry
 from pkm.core.markdown import render, to_plain
 from pkm.core.publish.base import Post
+from pkm.core.publish.post_media import images_in
 
 _PKM_ANCHOR = re.compile(r'<a\b[^>]*\bhref="pkm://[^"]*"[^>]*>(.*?)</a>', re.S)
 _WIKI_ALIAS = re.compile(r"\[\[([^\[\]|\n]+?)\|([^\[\]\n]+?)\]\]")
 _WIKI = re.compile(r"\[\[([^\[\]|\n]+?)\]\]")
 _MD_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+# An image that is not on the web (the media store, or any local path): "[image: alt]".
+_LOCAL_IMAGE = re.compile(r"!\[([^\]\n]*)\]\((?!https?://)[^)\n]*\)")
 _FENCE = re.compile(r"^(```|~~~)", re.M)
 # Fenced blocks (to their closing fence, or the end) and `code spans`, kept as written.
 _CODE_REGION = re.compile(
@@ -67,17 +71,26 @@ def plain_with_links(md: str) -> str:
         return url if text.strip() == url else f"{text} ({url})"
 
     def prose(text: str) -> str:
+        text = _LOCAL_IMAGE.sub(_image_marker, text)
         text = _MD_LINK.sub(link, text)
         text = _TASK_DONE.sub("\\1☑\x02", text)
         text = _TASK_OPEN.sub("\\1☐\x02", text)
         text = _BULLET.sub("\\1•\x02", text)
         return _NUMBERED.sub("\\1\\2.\x02", text)
 
-    return to_plain(public_markdown(md), prose=prose).replace("\x02", " ")
+    out = to_plain(public_markdown(md), prose=prose).replace("\x02", " ")
+    return out.replace("\x04", "[").replace("\x05", "]")
 
 
-def build_post(entry: Entry, *, link: str = "") -> Post:
-    """Render an entry once for every target."""
+def _image_marker(m: re.Match[str]) -> str:
+    alt = m.group(1).strip()
+    return f"\x04image: {alt}\x05" if alt else "\x04image\x05"
+
+
+def build_post(entry: Entry, *, link: str = "", media_home: Path | None = None) -> Post:
+    """Render an entry once for every target. With ``media_home`` (the data folder) the
+    post knows its images (post_media.images_in); what each target does with them is
+    media_upload's business."""
     return Post(
         entry_id=entry.id,
         title=entry.title,
@@ -87,6 +100,7 @@ def build_post(entry: Entry, *, link: str = "") -> Post:
         tags=tuple(entry.tags),
         day=entry.day,
         link=link,
+        images=images_in(entry.body, media_home),
     )
 
 

@@ -16,6 +16,7 @@ import base64
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pkm.core.clock import Clock
@@ -61,9 +62,16 @@ class Publishing:
     """
 
     def __init__(
-        self, store: Store, clock: Clock, *, journal: Journal, secrets: Callable[[], Secrets]
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        journal: Journal,
+        secrets: Callable[[], Secrets],
+        media_home: Path | None = None,
     ) -> None:
         self._journal = journal
+        self.media_home = media_home  # the data folder, whose media/ images posts may show
         self._secrets = secrets
         self.targets = TargetStore(store, clock)
         self.log = PublishLog(store, clock)
@@ -262,12 +270,13 @@ class Publishing:
         pub = self.log.get(entry.id, target.id)
         mode, key = choose_mode(cls, target, pub, as_new=as_new)
         link = self.log.public_url(entry.id, BLOG_KINDS) if target.kind not in BLOG_KINDS else ""
-        post = build_post(entry, link=link)
+        post = build_post(entry, link=link, media_home=self.media_home)
         secret = self._secret(target, cls, required=not dry_run)
         secrets = self._secrets_of(target, secret)
         with self._http(target) as http:
             adapter = self._adapter(target, secret, http, progress)
             adapter.entry = entry
+            adapter.media_home = self.media_home
             attempt = Attempt(adapter, target, post, pub, mode, key, draft)
             try:
                 return attempt.dry_run() if dry_run else attempt.send(self.log, secrets)

@@ -22,6 +22,13 @@ public author page tell a wrong password from an unknown user.
 
 Each new post carries an invisible marker comment with the idempotency key,
 so after an unanswered attempt pkm searches for it before posting again.
+
+Images go to the media library first (`POST /wp/v2/media`, the file as the body
+with `Content-Disposition: attachment; filename=…`, its alt text as `alt_text`),
+and the post's `<img>` then points at the `source_url` WordPress gave. WordPress
+takes JPEG, PNG, GIF and WebP (5.8+) by default; how large depends on the
+host's PHP settings, which WordPress does not publish, so its refusal is told
+in its own words.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from pkm.core.publish.base import (
 )
 from pkm.core.publish.http import Reply, raise_for_status
 from pkm.core.publish.micropub import discover, marker
+from pkm.core.publish.post_media import Image, MediaApi
 from pkm.core.publish.render import html_to_text
 
 API_REL = "https://api.w.org/"
@@ -73,6 +81,7 @@ class WordPressAdapter(Adapter):
         "categories": "comma-separated category names (created when missing)",
         "api_root": "the REST API root, when the site does not advertise it",
     }
+    media = MediaApi("the WordPress media library")
 
     # ---- addresses -----------------------------------------------------------------
 
@@ -237,6 +246,43 @@ class WordPressAdapter(Adapter):
 
     def create(self, post: Post, *, draft: bool, key: str) -> Remote:
         return self._send(post, None, draft=draft, key=key)
+
+    # ---- images --------------------------------------------------------------------
+
+    def _media_headers(self, image: Image) -> dict[str, str]:
+        return {
+            "Content-Type": image.mime,
+            "Content-Disposition": f'attachment; filename="{image.filename}"',
+        }
+
+    def upload_request(self, image: Image) -> Request:
+        headers = {"Authorization": f"Basic {REDACTED}", **self._media_headers(image)}
+        url = self.route("wp/v2/media", {"alt_text": image.alt} if image.alt else None)
+        return Request("POST", url, headers, f"({image.size:,} bytes of {image.ref})")
+
+    def upload_image(self, image: Image, data: bytes) -> tuple[str, str]:
+        url = self.route("wp/v2/media", {"alt_text": image.alt} if image.alt else None)
+        headers = {**self._auth(self.secret or ""), **self._media_headers(image)}
+        reply = self.http.request("POST", url, where=self.where, headers=headers, content=data)
+        if reply.status == 401:
+            raise self.diagnose_401(reply)
+        raise_for_status(
+            reply,
+            self.where,
+            what=f"uploading {image.label}",
+            hints={
+                403: "The user may not upload files (an Author or Editor may; a Contributor "
+                "may not): ask for the Author role, or remove the image from the post.",
+                413: "The image is larger than this site accepts; add a smaller copy.",
+            },
+        )
+        data_ = reply.json(self.where) or {}
+        source = str(data_.get("source_url") or "")
+        if not source:
+            raise PublishError(
+                f"{self.where} took {image.label} but gave no address for it; publish again."
+            )
+        return source, str(data_.get("id", ""))
 
     def update(self, post: Post, remote: Remote, *, draft: bool) -> Remote:
         reply = self.http.request(

@@ -8,7 +8,6 @@ without a modal native dialog) and the rest of the code runs for real.
 from __future__ import annotations
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QWidget
 
 from pkm.gui import widgets
@@ -21,10 +20,6 @@ OPML_FILTER = "OPML files (*.opml *.xml);;All files (*)"
 def is_external(url: QUrl) -> bool:
     """Only web and mail addresses leave pkm; file:, javascript: and the rest never do."""
     return url.isValid() and url.scheme().lower() in EXTERNAL_SCHEMES
-
-
-def open_in_browser(url: QUrl) -> None:
-    QDesktopServices.openUrl(url)
 
 
 def choose_open_path(parent: QWidget, caption: str) -> str | None:

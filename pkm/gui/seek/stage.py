@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from pkm.core.changes import Change
 from pkm.core.feeds.model import Item, RefreshReport
+from pkm.gui.layout import Collapser, Pane
 from pkm.gui.seek import hooks
 from pkm.gui.seek.actions import FeedActions, refresh_summary
 from pkm.gui.seek.items import ItemList
@@ -61,7 +62,7 @@ class SeekStage(ReadingActions, FeedActions, Stage):
         self.ops = ctx.ops
         self.seek = SeekOps(ctx.ops)
         # Hand-overs to the system; tests replace them (see hooks.py).
-        self.open_external = hooks.open_in_browser
+        self.open_external = lambda url: ctx.window.open_link(url)  # says so if it cannot
         self.choose_open_path = hooks.choose_open_path
         self.choose_save_path = hooks.choose_save_path
         self.confirm = hooks.confirm
@@ -145,6 +146,10 @@ class SeekStage(ReadingActions, FeedActions, Stage):
             self.split.addWidget(w)
         self.split.setStretchFactor(2, 1)
         self.split.setSizes([250, 390, 740])
+        # Narrow windows: the feed list and the article list shrink before the reader does.
+        self.collapser = Collapser(self.split, self.reader, 420, [
+            Pane(self.items, 280, can_hide=False), Pane(self.tree, 150, can_hide=False),
+        ])  # fmt: skip
         self.pages.addWidget(self.split)
         self.pages.setCurrentWidget(self.split)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPalette, QPen, QTextCharFormat
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen, QTextCharFormat
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QFrame,
@@ -34,7 +34,12 @@ def to_qdate(d: dt.date) -> QDate:
 
 
 class JournalCalendar(QCalendarWidget):
-    """A month with a dot under every day that has entries, and today outlined."""
+    """A month where the days written stand out, and today is outlined.
+
+    A day with entries is drawn bold on a soft highlight-tinted pill with a short bar under it
+    (Day One's calendar): visible at a glance in light and dark palettes alike, since the
+    tint is the palette's own highlight colour at low opacity over the base.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,18 +64,43 @@ class JournalCalendar(QCalendarWidget):
         iso = f"{date.year():04d}-{date.month():02d}-{date.day():02d}"
         if iso in self.marks:
             selected = date == self.selectedDate()
+            if not selected:
+                self._written(painter, rect, date)
             color = pal.color(
                 QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight
             )
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(color)
-            r = max(2.0, rect.height() / 14)
-            painter.drawEllipse(QRectF(rect.center().x() - r, rect.bottom() - 3 * r, 2 * r, 2 * r))
+            painter.setBrush(color)  # a short bar under the number (a dot sat on it)
+            bar = max(2.0, rect.height() / 10)
+            width = rect.width() / 3
+            painter.drawRoundedRect(
+                QRectF(rect.center().x() - width / 2, rect.bottom() - bar - 1, width, bar),
+                bar / 2, bar / 2,
+            )  # fmt: skip
         if self.today is not None and to_date(date) == self.today:
             painter.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 1.5))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(rect).adjusted(2, 2, -2, -2), 4, 4)
         painter.restore()
+
+    def _written(self, painter: QPainter, rect: QRect, date: QDate) -> None:
+        """Redraw a written day: tinted pill, bold number (over what the base class drew)."""
+        pal = self.palette()
+        tint = QColor(pal.color(QPalette.ColorRole.Highlight))
+        tint.setAlphaF(0.25)
+        painter.fillRect(rect, pal.color(QPalette.ColorRole.Base))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(tint)
+        pill = QRectF(rect).adjusted(3, 1, -3, -1)
+        painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+        font = QFont(painter.font())
+        font.setBold(True)
+        painter.setFont(font)
+        in_month = date.month() == self.monthShown()
+        painter.setPen(
+            pal.color(QPalette.ColorRole.Text if in_month else QPalette.ColorRole.PlaceholderText)
+        )
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(date.day()))
 
     def visible_range(self) -> tuple[dt.date, dt.date]:
         first = dt.date(self.yearShown(), self.monthShown(), 1)
@@ -89,6 +119,13 @@ class DayPanel(QWidget):
         self.ops = ops
         self.day = ops.today()
         self.summary: DaySummary | None = None
+        #: The entry the editor shows: selected whenever the day's list (re)loads, so the
+        #: list follows a [[link]], a calendar click or a relaunch even if it loads later.
+        self.shown_entry: int | None = None
+        #: A day the user clicked in the calendar: once its entries load, its daily entry
+        #: (else its first) opens, as in Day One. An empty day opens nothing: the editor
+        #: keeps what it shows and the list says how to add one.
+        self._picked: dt.date | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 10, 6, 6)
         lay.setSpacing(6)
@@ -155,6 +192,7 @@ class DayPanel(QWidget):
         day = to_date(self.calendar.selectedDate())
         if day != self.day:
             self.day = day
+            self._picked = day
             self._update_heading()
             self.refresh_day()
             self.day_selected.emit(day)
@@ -172,6 +210,7 @@ class DayPanel(QWidget):
         self.refresh_day()
 
     def select_entry(self, entry_id: int | None) -> None:
+        self.shown_entry = entry_id
         self.entries.select_id(entry_id)
 
     def _update_heading(self) -> None:
@@ -217,11 +256,16 @@ class DayPanel(QWidget):
         if summary.day != self.day:
             return
         self.summary = summary
-        selected = self.entries.currentItem()
-        keep = selected.data(Qt.ItemDataRole.UserRole) if selected else None
         self.entries.set_entries(summary.entries)
-        self.entries.select_id(keep)
+        self.entries.select_id(self.shown_entry)
         self.summary_loaded.emit(summary)
+        if self._picked == summary.day:
+            self._picked = None
+            ids = [e.id for e in summary.entries if e.kind == "daily"] or [
+                e.id for e in summary.entries
+            ]
+            if ids and self.shown_entry not in ids:
+                self.entry_activated.emit(ids[0])
 
     def _show_streak(self, s: Streaks) -> None:
         if s.current:
@@ -238,3 +282,7 @@ class DayPanel(QWidget):
         super().changeEvent(event)
         if event.type() == event.Type.ApplicationPaletteChange:
             self.calendar.updateCells()
+
+    def refresh_prompt(self) -> None:
+        """Today's prompt again (Settings › Templates may have a new list; in memory)."""
+        self.prompt.setText(self.ops.prompt(self._today))

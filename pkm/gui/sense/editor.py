@@ -15,7 +15,7 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
@@ -413,7 +413,7 @@ class EditorPane(QWidget):
         elif raw.startswith("pkm://tag/"):
             self.search_requested.emit("tag:" + unquote(raw[len("pkm://tag/") :]))
         elif url.scheme() in ("http", "https", "mailto"):
-            QDesktopServices.openUrl(url)
+            self.ctx.window.open_link(url)  # says so, with Copy link, if nothing can open it
 
     def open_title(self, title: str) -> None:
         def resolved(entry: Entry | None) -> None:

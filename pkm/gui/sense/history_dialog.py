@@ -25,11 +25,22 @@ from pkm.gui.sense.preview import Preview
 from pkm.gui.stage import GuiContext
 from pkm.gui.widgets import Hint
 
+#: Why each version was kept, in the words of what happened (the reason is stored by
+#: pkm.core.journal with the revision). A revision of reason "close" is the text as it
+#: was when the editor moved on (another entry, a new note, quitting): "as you left it",
+#: never "when closed" when nothing was closed.
 REASONS = {
-    "edit": "while editing",
-    "close": "when closed",
-    "restore": "before a restore",
+    "edit": "saved while editing",
+    "autosave": "autosaved",
+    "close": "as you left it",
+    "restore": "before restore",
+    "import": "before import",
+    "vault": "from the vault",
+    "merge": "before merging a change made elsewhere",
+    "conflict": "the other side of a conflict",
+    "clip": "before a clip was added",
     "link renamed": "before a link was renamed",
+    "command line": "before an edit from the command line",
 }
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSplitter
 from pkm.core.changes import Change
 from pkm.core.errors import NotFound
 from pkm.core.journal import Entry
+from pkm.gui.layout import Collapser, Pane
 from pkm.gui.operations import DaySummary, EntryContext
 from pkm.gui.sense.context_panel import ContextPanel
 from pkm.gui.sense.day_panel import DayPanel
@@ -62,6 +63,15 @@ class SenseStage(Stage):
         self.split.addWidget(self.context)
         self.split.setStretchFactor(1, 1)
         self.split.setSizes([290, 820, 270])
+        # Narrow windows: the context column goes first, then the side preview (pkm.gui.layout).
+        self.editor.split.setStretchFactor(0, 3)
+        self.editor.split.setStretchFactor(1, 2)
+        self.collapser = Collapser(self.split, self.editor, 460, [
+            Pane(self.context, 240),
+            Pane(self.editor.preview, 280, inside_main=True,
+                 toggle=self.editor.toolbar.preview_action),
+            Pane(self.day_panel, 240, can_hide=False),
+        ])  # fmt: skip
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.split)
@@ -198,6 +208,9 @@ class SenseStage(Stage):
     def flush(self) -> None:
         self.editor.flush()
 
+    def settings_closed(self) -> None:
+        self.day_panel.refresh_prompt()
+
     def closing(self) -> None:
         self.editor.close_entry()
 
@@ -208,7 +221,7 @@ class SenseStage(Stage):
         return {
             "split": _state(self.split),
             "editor_split": _state(self.editor.split),
-            "preview": self.editor.toolbar.preview_action.isChecked(),
+            "preview": self.collapser.wanted(self.editor.preview),
             "entry": self.editor.entry_id,
         }
 

@@ -102,7 +102,7 @@ class ShareController(QObject):
         self.ops = ShareOps(ctx.ops, self)
         self.status = ctx.status
         # Hooks (tests replace them): where links and questions go.
-        self.open_url: Callable[[str], None] = hooks.open_url
+        self.open_url: Callable[..., bool | None] = self.open_link
         self.confirm: Callable[[QWidget, str, str, str], bool] = hooks.confirm
         self.choose_folder: Callable[..., str | None] = hooks.choose_folder
         self.ask_whole_entry: Callable[..., Any] = ask_whole_entry
@@ -331,6 +331,10 @@ class ShareController(QObject):
                 return w.unsaved_error()
         return None
 
+    def open_link(self, url: str, what: str = "") -> bool:
+        """Open a post's address through the window, which says so if nothing can."""
+        return hooks.open_url(url, lambda q: self.ctx.window.open_link(q, what))
+
     # ---- LinkedIn ----------------------------------------------------------------------
 
     def share_on_linkedin(self, entry_id: int) -> None:
@@ -338,7 +342,13 @@ class ShareController(QObject):
 
         def ready(share: Any) -> None:
             clipboard.copy_rich_text(text_to_html(share.text), share.text)
-            self.open_url(share.url)
+            if self.open_url(share.url, "LinkedIn's share page") is False:
+                # The window already says so and offers to copy the link; never claim it opened.
+                self.status.show_message(
+                    "pkm could not open LinkedIn's share page. The text is on the clipboard: "
+                    "copy the link from the message, open it in your browser, and paste."
+                )
+                return
             self.status.show_message(
                 "LinkedIn's share page is opening. The text is on the clipboard: paste it "
                 "(Ctrl+V) if the post is empty."

@@ -7,21 +7,27 @@ of the code runs for real.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from pkm.gui import links
 from pkm.gui.widgets import confirm as confirm  # the stages' one question box
 
 #: What a link in the publish log may open: web pages, mail, and the files a folder target wrote.
 OPENABLE = ("http", "https", "mailto", "file")
 
 
-def open_url(url: str) -> None:
-    """Open a published post (or a written file) in the system's browser or viewer."""
+def open_url(url: str, opener: Callable[[QUrl], bool] | None = None) -> bool:
+    """Open a published post (or a written file) in the system's browser or viewer.
+
+    ``opener`` is the window's ``open_link`` (which says so when nothing can open it);
+    False when the address is not one pkm opens or nothing opened it."""
     q = QUrl(url)
-    if q.isValid() and q.scheme().lower() in OPENABLE:
-        QDesktopServices.openUrl(q)
+    if not (q.isValid() and q.scheme().lower() in OPENABLE):
+        return False
+    return bool((opener or links.system_open)(q))
 
 
 def choose_folder(parent: QWidget, caption: str, start: str = "") -> str | None:

@@ -38,9 +38,28 @@ class KindInfo:
     can_edit: bool = True  # publishing again updates the post (else: a new message)
     webhook: bool = False  # the address is the secret
     badge: str = ""  # two letters drawn in the list's icon
+    url_default: str = ""  # filled in for a new target (not only a placeholder)
+    draft_label: str = "Publish as a draft first (you make it public on the site)"
 
 
+#: Where a new Folder target writes unless the user picks another: a real folder in the
+#: user's documents (~ is this user's home when the form is shown), made by the folder
+#: adapter on the first publish.
+DEFAULT_FOLDER = "~/Documents/pkm posts"
+
+#: Folder first: it needs no account, so it is the one to try before any service.
 KINDS: tuple[KindInfo, ...] = (
+    KindInfo(
+        "folder",
+        "Folder",
+        "No account needed: saves files in a folder (a site's, a vault, a shared drive).",
+        url_label="Folder",
+        url_placeholder=str(Path.home() / "Documents" / "Reflections"),  # this system's form
+        url_default=DEFAULT_FOLDER,  # a real default, created on the first publish
+        draft_label="Mark new files as drafts (draft: true in their front matter)",
+        drafts=True,
+        badge="F",
+    ),
     KindInfo(
         "wordpress",
         "WordPress",
@@ -174,15 +193,6 @@ KINDS: tuple[KindInfo, ...] = (
         can_edit=False,
         badge="@",
     ),
-    KindInfo(
-        "folder",
-        "Folder",
-        "Saves files in a folder: a website's content folder, an Obsidian vault, a shared drive.",
-        url_label="Folder",
-        url_placeholder=str(Path.home() / "Documents" / "Reflections"),  # this system's form
-        drafts=True,
-        badge="F",
-    ),
 )
 
 BY_KIND = {k.kind: k for k in KINDS}
@@ -196,3 +206,9 @@ def info(kind: str) -> KindInfo:
 
 def label(kind: str) -> str:
     return info(kind).label
+
+
+def shown_name(target: object) -> str:
+    """A target's name as the user typed it ("Team blog"); its id otherwise ("team-blog")."""
+    options = getattr(target, "options", {}) or {}
+    return str(options.get("label") or getattr(target, "name", ""))

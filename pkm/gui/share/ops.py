@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import shiboken6
@@ -55,8 +56,9 @@ class Preview:
     """What the preview dialog shows: the dry run's answer and the entry as it is sent."""
 
     result: PublishResult
-    post: Post
+    post: Post  # as this target gets it (post_media: images uploaded, words, or beside)
     target: TargetConfig
+    media_home: Path | None = None  # where the preview draws the post's images from
 
 
 @dataclass(frozen=True)
@@ -266,12 +268,16 @@ class ShareOps(QObject):
         """The dry run (no post is made; a blog's settings may be looked up)."""
 
         def fn(ctx: TaskContext) -> Preview:
+            from pkm.core.publish.media_upload import as_previewed
+            from pkm.core.publish.registry import adapter_class
             from pkm.core.publish.render import build_post
 
             pub = self.publishing()
-            config = pub.targets.get(target)
             result = pub.preview(entry_id, target, as_new=as_new)
-            return Preview(result, build_post(self.ws.journal.get(entry_id)), config)
+            config = pub.targets.get(target)  # after the dry run: with what it discovered
+            post = build_post(self.ws.journal.get(entry_id), media_home=self.ws.home)
+            post, _note = as_previewed(adapter_class(config.kind)(config, None), post)
+            return Preview(result, post, config, self.ws.home)
 
         return self.tasks.background(
             fn, on_done=on_done, on_error=on_error, label=f"Preparing the preview for {target}"

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -33,42 +32,25 @@ from PySide6.QtWidgets import (
 from pkm.core import syntax
 from pkm.core.journal import ClipSource, Entry
 from pkm.core.journal.posts import from_my_reading
-from pkm.core.publish.base import Post, TargetConfig
-from pkm.core.publish.limits import CARD_KINDS, fit_for
+from pkm.core.publish.base import TargetConfig
+from pkm.core.publish.limits import fit_for
 from pkm.core.publish.log import Publication
-from pkm.core.publish.registry import BLOG_KINDS
+from pkm.core.publish.media_upload import as_previewed
+from pkm.core.publish.registry import BLOG_KINDS, adapter_class
 from pkm.core.publish.render import build_post
-from pkm.gui import theme
 from pkm.gui.operations import EditSession, SaveResult
 from pkm.gui.sense.autosave import Autosaver
 from pkm.gui.sense.markdown_edit import MarkdownEdit
-from pkm.gui.share import card_look
+from pkm.gui.sense.preview import Preview
 from pkm.gui.share.controller import ShareController
 from pkm.gui.share.kinds import info
 from pkm.gui.share.ops import PostContext
+from pkm.gui.share.post_preview import preview_html
 from pkm.gui.share.words import plain_error, when
 from pkm.gui.widgets import Hint
 
 LINKEDIN = "linkedin"  # the preview choice for a LinkedIn post (copy and paste, no target)
 PREVIEW_DELAY_MS = 150
-
-
-def channel_html(target: TargetConfig, post: Post) -> str:
-    """The channel message drawn from the payload the adapter will send."""
-    from pkm.core.publish.base import PublishError
-    from pkm.core.publish.registry import adapter_class
-
-    adapter = adapter_class(target.kind)(target, None)
-    try:
-        payload = adapter.payload(post)  # type: ignore[attr-defined]
-    except PublishError as exc:  # too long for one message: say so where the card would be
-        return f"<p><b>{html.escape(str(exc))}</b></p>"
-    if target.kind == "teams":
-        return card_look.teams_html(payload)
-    if target.kind == "slack":
-        return card_look.slack_html(payload)
-    # Mattermost shows Markdown, as pkm's own preview does
-    return card_look.card(f"<h3>{html.escape(post.title)}</h3>{post.html}", bar="#1e325c")
 
 
 def parse_tags(text: str) -> list[str]:
@@ -179,10 +161,11 @@ class PostWindow(QWidget):
         self.counter = QLabel("")
         self.counter.setObjectName("postCounter")
         rl.addWidget(self.counter)
-        self.preview = QTextBrowser()
+        # The editor's preview: it draws the post's images from the data folder's media
+        # store (and nothing else from disk or the network), as the target will show them.
+        self.preview = Preview(media_home=self.share.ctx.ws.home)
         self.preview.setObjectName("postPreview")
-        self.preview.setOpenLinks(False)
-        self.preview.document().setDefaultStyleSheet(theme.preview_css(self.palette()))
+        self.preview.setPlaceholderText("")
         rl.addWidget(self.preview, 1)
         self.warning = Hint("")
         self.warning.setObjectName("postWarning")
@@ -399,15 +382,13 @@ class PostWindow(QWidget):
         target = self.target()
         kind = target.kind if target is not None else (LINKEDIN if name == LINKEDIN else "")
         link = self.blog_link() if kind not in BLOG_KINDS else ""
-        post = build_post(entry, link=link)
+        post = build_post(entry, link=link, media_home=self.share.ctx.ws.home)
         where = info(kind).label if target is not None else "LinkedIn"
+        adapter = adapter_class(kind)(target, None) if target is not None else None
+        post, images_note = as_previewed(adapter, post, where)
         fit = fit_for(kind, post, target.cache if target is not None else {})
-        if fit.plain:
-            self.preview.setHtml(f"<div style='white-space:pre-wrap'>{html.escape(fit.text)}</div>")
-        elif kind in CARD_KINDS and target is not None:
-            self.preview.setHtml(channel_html(target, post))
-        else:
-            self.preview.setHtml(f"<h2>{html.escape(post.title)}</h2>{post.html}")
+        room = max(120, self.preview.viewport().width() - 48)
+        self.preview.show_html(preview_html(adapter, kind, post, fit, room))
         self.counter.setText(fit.counter(where) if fit.plain else "")
         self.counter.setVisible(fit.plain)
         warning = ""
@@ -426,8 +407,10 @@ class PostWindow(QWidget):
                 f"Too long for {where} in full: it gets the opening, with a link to your blog "
                 "post for the rest (as shown)."
             )
+        warning = " ".join(w for w in (warning, images_note) if w)
         self.warning.setText(warning)
         self.warning.setVisible(bool(warning))
+        self._fit_warning()
         self._show_state(target, name)
         self._update_buttons()
 
@@ -513,6 +496,17 @@ class PostWindow(QWidget):
         if link.startswith("entry:"):
             self.flush()
             self.open_entry.emit(int(link.split(":", 1)[1]))
+
+    def _fit_warning(self) -> None:
+        """A wrapped label in a splitter's pane is not given its height for its width by
+        the layout (QSplitter ignores height-for-width): two lines were drawn in the
+        room of one. Ask for that height explicitly whenever the text or width changes."""
+        wanted = self.warning.heightForWidth(self.warning.width()) if self.warning.text() else 0
+        self.warning.setMinimumHeight(max(0, wanted))
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_warning)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()

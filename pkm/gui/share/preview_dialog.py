@@ -20,23 +20,24 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from pkm.gui import theme
+from pkm.core.publish.post_media import with_sizes
+from pkm.core.publish.registry import adapter_class
+from pkm.gui.sense.preview import Preview
 from pkm.gui.share.kinds import info
 from pkm.gui.share.look import badge_icon
-from pkm.gui.share.ops import Preview
+from pkm.gui.share.ops import Preview as PreviewData
 from pkm.gui.widgets import Hint
 
 PLAIN_KINDS = ("mastodon", "viva-engage")  # text only: show what they will show
 DRY_RUN_DEFAULT = "Dry run: nothing was sent."
 
 
-def destination(preview: Preview) -> str:
+def destination(preview: PreviewData) -> str:
     """'team-blog · WordPress at https://blog.example.com' in words."""
     t = preview.target
     k = info(t.kind)
@@ -57,7 +58,7 @@ class PreviewDialog(QDialog):
     #: The user pressed Publish: True to send it as a draft.
     confirmed = Signal(bool)
 
-    def __init__(self, preview: Preview, *, draft: bool = False, parent: QWidget | None = None):
+    def __init__(self, preview: PreviewData, *, draft: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.preview = preview
@@ -85,15 +86,20 @@ class PreviewDialog(QDialog):
         self.where.setObjectName("previewDestination")
         lay.addWidget(self.where)
 
-        self.body = QTextBrowser()
+        # The editor's preview widget: it draws the post's images from the media store.
+        self.body = Preview(media_home=preview.media_home)
         self.body.setObjectName("previewBody")
-        self.body.setOpenLinks(False)
-        self.body.document().setDefaultStyleSheet(theme.preview_css(self.palette()))
+        self.body.setPlaceholderText("")
         if target.kind in PLAIN_KINDS:
             text = f"{post.title}\n\n{post.plain}"
-            self.body.setHtml(f"<div style='white-space:pre-wrap'>{html.escape(text)}</div>")
+            shown = f"<div style='white-space:pre-wrap'>{html.escape(text)}</div>"
+            if (
+                adapter_class(target.kind).media is not None
+            ):  # attached below the text, as Mastodon shows them
+                shown += "".join(f'<p><img src="{i.ref}"></p>' for i in post.images)
         else:
-            self.body.setHtml(f"<h2>{html.escape(post.title)}</h2>{post.html}")
+            shown = f"<h2>{html.escape(post.title)}</h2>{post.html}"
+        self.body.show_html(with_sizes(shown, post.images, 560, 800))
         lay.addWidget(self.body, 1)
 
         notes = []

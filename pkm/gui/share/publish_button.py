@@ -18,7 +18,7 @@ from pkm.core.journal import Entry
 from pkm.core.publish.base import TargetConfig
 from pkm.core.publish.log import Publication
 from pkm.gui.share.controller import ShareController
-from pkm.gui.share.kinds import info
+from pkm.gui.share.kinds import info, shown_name
 from pkm.gui.share.look import badge_icon
 from pkm.gui.share.words import when
 
@@ -146,7 +146,7 @@ class PublishButton(QToolButton):
     def _target_action(self, t: TargetConfig) -> QAction:
         k = info(t.kind)
         act = self.menu_.addAction(badge_icon(t.kind, self.palette()), "")
-        act.setText(f"{t.name}  ({k.label})\t{self.state_text(t)}")
+        act.setText(f"{shown_name(t)}  ({k.label})\t{self.state_text(t)}")
         act.setObjectName(f"publish-to-{t.name}")
         act.setData(t.name)
         running = self.share.ops.is_running(self.entry_id, t.name)

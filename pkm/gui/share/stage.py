@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from pkm.core.publish.base import TargetConfig
+from pkm.gui.layout import Collapser, Pane
 from pkm.gui.share.controller import ShareController
 from pkm.gui.share.log_view import PublishLogView
 from pkm.gui.share.ops import LogRow
@@ -92,6 +93,8 @@ class ShareStage(Stage):
         self.split.addWidget(right)
         self.split.setStretchFactor(1, 1)
         self.split.setSizes([430, 900])
+        # Narrow windows: the targets column shrinks so the log keeps its columns.
+        self.collapser = Collapser(self.split, right, 560, [Pane(left, 320, can_hide=False)])
         self.pages.addWidget(self.split)
 
         share.ops.targets_changed.connect(self.refresh)

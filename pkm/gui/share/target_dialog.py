@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from pkm.core.publish.base import TargetConfig
 from pkm.core.secrets import SecretsLocked, SecretsUnavailable
 from pkm.gui.share.controller import ShareController
-from pkm.gui.share.kinds import KINDS, info
+from pkm.gui.share.kinds import KINDS, info, shown_name
 from pkm.gui.share.look import LINE_ROLE, KindDelegate, badge_icon, tone_color
 from pkm.gui.share.ops import SecretsState
 from pkm.gui.share.target_form import TargetForm
@@ -204,7 +204,7 @@ class TargetDialog(QDialog):
                 then(target.name)
                 return
             self._created_by_test = None
-            self.share.status.show_message(f"Saved the target {target.name}.")
+            self.share.status.show_message(f"Saved the target {shown_name(target)}.")
             self.accept()
 
         def failed(exc: BaseException) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from pkm.core.publish.base import TargetConfig
-from pkm.gui.share.kinds import FOLDER_FORMATS, KindInfo
+from pkm.gui.share.kinds import FOLDER_FORMATS, KindInfo, shown_name
 from pkm.gui.widgets import Hint
 
 SUGGESTED_NAMES = {
@@ -40,8 +40,11 @@ SUGGESTED_NAMES = {
 
 
 def tidy_name(text: str) -> str:
-    """Target names are short ids: spaces become '-', other odd characters go."""
-    return re.sub(r"[^A-Za-z0-9._-]", "", text.replace(" ", "-"))[:40]
+    """The target's id from the name as typed: spaces become '-', other odd characters go
+    ("Team blog" -> "Team-blog"); the CLI and the publish log use it. The typed name is
+    kept beside it (option ``label``) and is what the window shows."""
+    tidy = re.sub(r"[^A-Za-z0-9._-]", "", text.strip().replace(" ", "-"))
+    return re.sub(r"-{2,}", "-", tidy).strip("-._")[:40]
 
 
 class TargetForm(QWidget):
@@ -55,13 +58,16 @@ class TargetForm(QWidget):
         self._inner: QWidget | None = None
         self._typed_name = ""  # what the user typed as the name survives a change of kind
 
-    def _tidy(self, text: str) -> None:
+    def _typed(self, text: str) -> None:
+        """The name stays as typed; the id made from it is shown under it when it differs."""
+        self._typed_name = text
         tidy = tidy_name(text)
-        if tidy != text:
-            pos = self.name.cursorPosition()
-            self.name.setText(tidy)
-            self.name.setCursorPosition(min(pos, len(tidy)))
-        self._typed_name = tidy
+        shown = bool(text.strip()) and tidy != text.strip()
+        self.name_id.setText(
+            f"In the command line and the publish log: {tidy}" if tidy else
+            "Use at least one letter or digit in the name."
+        )  # fmt: skip
+        self.name_id.setVisible(shown or (bool(text.strip()) and not tidy))
 
     def _browse(self) -> None:
         path = self.choose_folder(self, "Choose the folder to publish to", self.url.text())
@@ -82,19 +88,24 @@ class TargetForm(QWidget):
         self._outer.addWidget(inner)
 
         self.name = QLineEdit(objectName="targetName")
-        self.name.setPlaceholderText("a short name, e.g. team-blog")
-        self.name.textEdited.connect(self._tidy)
+        self.name.setPlaceholderText("a short name, e.g. Team blog")
+        self.name_id = Hint("")
+        self.name_id.setObjectName("targetNameId")
+        self.name_id.hide()
+        self.name.textEdited.connect(self._typed)
         if existing is not None:
-            self.name.setText(existing.name)
+            self.name.setText(shown_name(existing))
             self.name.setReadOnly(True)
         else:
             self.name.setText(self._typed_name or SUGGESTED_NAMES.get(kind.kind, kind.kind))
         form.addRow("Name", self.name)
+        form.addRow("", self.name_id)
 
         self.url = QLineEdit(objectName="targetUrl")
         if kind.url_label:
             self.url.setPlaceholderText(kind.url_placeholder)
-            self.url.setText(existing.url if existing else "")
+            # "~/Documents/pkm posts" as people say it; the core expands ~ when it is saved.
+            self.url.setText(existing.url if existing else kind.url_default)
             if kind.kind == "folder":
                 browse = QPushButton("Choose…", objectName="targetBrowse")
                 browse.clicked.connect(self._browse)
@@ -151,7 +162,7 @@ class TargetForm(QWidget):
             row.addStretch(1)
             form.addRow("Save as", row)
 
-        self.draft_default = QCheckBox("Publish as a draft first (you make it public on the site)")
+        self.draft_default = QCheckBox(kind.draft_label)
         self.draft_default.setObjectName("targetDraftDefault")
         if kind.drafts:
             form.addRow("", self.draft_default)
@@ -163,9 +174,15 @@ class TargetForm(QWidget):
         """(keyword arguments for save_target, "") or ({}, what is missing)."""
         kind = self.kind
         assert kind is not None
-        name = self.name.text().strip()
+        typed = self.name.text().strip()
+        if self.existing is not None:
+            name, typed = self.existing.name, shown_name(self.existing)
+        else:
+            name = tidy_name(typed)
+        if not typed:
+            return {}, "Give the target a short name, for example Team blog."
         if not name:
-            return {}, "Give the target a short name, for example team-blog."
+            return {}, "Use at least one letter or digit in the name, for example Team blog."
         url = self.url.text().strip() if kind.url_label else ""
         if kind.url_label and not url:
             return {}, f"Fill in the {kind.url_label.lower()}."
@@ -176,7 +193,7 @@ class TargetForm(QWidget):
         needs_secret = kind.secret_label and (not kind.secret_optional or user)
         if needs_secret and not secret and self.existing is None:
             return {}, f"Fill in the {kind.secret_label.lower()}."
-        options: dict[str, str] = {}
+        options: dict[str, str] = {"label": typed} if typed != name else {}
         for opt in kind.options:
             box = self.options[opt.key]
             value = box.currentText() if isinstance(box, QComboBox) else box.text().strip()

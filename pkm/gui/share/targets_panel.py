@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from pkm.core.publish.base import TargetConfig
 from pkm.gui.share.controller import ShareController
-from pkm.gui.share.kinds import info
+from pkm.gui.share.kinds import info, shown_name
 from pkm.gui.share.look import badge_icon, tone_color
 from pkm.gui.share.ops import LogRow
 from pkm.gui.share.words import when
@@ -83,7 +83,7 @@ class TargetCard(QFrame):
         lay.addWidget(icon)
         text = QVBoxLayout()
         text.setSpacing(3)
-        self.name = QLabel(f"<b>{html.escape(target.name)}</b>")
+        self.name = QLabel(f"<b>{html.escape(shown_name(target))}</b>")
         self.name.setTextFormat(Qt.TextFormat.RichText)
         text.addWidget(self.name)
         where = target.url if target.url and not k.webhook else ""
