@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from pkm.core import scheduled_restore
+from pkm.core import auto_backup, scheduled_restore
 from pkm.core.backup import backup
 from pkm.core.workspace import Workspace
 
@@ -17,7 +18,12 @@ def test_restore_backs_up_first_then_reopens_on_the_backup(main_window, clock):
 
     o = main_window
     o.ws.journal.create(title="Before", body="In the backup.\n")
+    older = auto_backup.run_if_due(o.ws.home, clock)  # yesterday's automatic one, say
+    clock.advance(minutes=1)
     chosen = backup(o.ws.home, o.ws.clock).path
+    # Fixed times, so the list (and its screenshot) reads the same at every run.
+    os.utime(older.path, (1796634000, 1796634000))  # Monday 7 December 2026, morning
+    os.utime(chosen, (1796720400, 1796720400))  # the next day
     clock.advance(minutes=5)
     o.ws.journal.create(title="After", body="Written after the backup.\n")
 
@@ -26,7 +32,8 @@ def test_restore_backs_up_first_then_reopens_on_the_backup(main_window, clock):
     o.qtbot.mouseClick(page.restore, Qt.MouseButton.LeftButton)
     dialog = page.restore_dialog
     o.qtbot.waitExposed(dialog)
-    assert dialog.list.count() == 1 and "made by you" in dialog.list.item(0).text()
+    assert dialog.list.count() == 2 and "made by you" in dialog.list.item(0).text()
+    assert "automatic" in dialog.list.item(1).text()
     assert "Nothing is deleted" in dialog.findChild(type(dialog.empty)).text()
     shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
