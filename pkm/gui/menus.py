@@ -164,11 +164,7 @@ class Menus:
         for n, (key, stage) in enumerate(w.stages.items(), start=1):
             self.add(m, stage.title, lambda key=key: w.show_stage(key), f"Ctrl+{n}", name=key)
         m.addSeparator()
-        self.add(
-            m,
-            "Preview beside the text",
-            _trigger(w, "sense", "editor", "toolbar", "preview_action"),
-        )
+        self._sense_toggles(m)
         m.addSeparator()
         self.add(m, "Zoom in", lambda: self.zoom(+1), "Ctrl+=", name="zoom-in")
         self.add(m, "Zoom out", lambda: self.zoom(-1), "Ctrl+-", name="zoom-out")
@@ -192,6 +188,9 @@ class Menus:
             name="share-this",
         )
         self.add(m, "Publish…", _call(w, "share", "publish_button", "showMenu"))
+        self.add(
+            m, "Add picture…", _call(w, "sense", "editor", "pictures", "add"), name="add-picture"
+        )
         self.add(m, "History…", _trigger(w, "sense", "editor", "toolbar", "history_action"))
         m.addSeparator()
         self.add(m, "Move to trash", _trigger(w, "sense", "editor", "toolbar", "trash_action"))
@@ -214,6 +213,28 @@ class Menus:
         self.add(m, "Report a problem…", self.report_problem, name="report")
         m.addSeparator()
         self.add(m, "About pkm", self.about, name="about")
+
+    def _sense_toggles(self, m: QMenu) -> None:
+        """View › Show preview and Focus mode: checkable, in step with the editor's state."""
+        w = self.window
+        sense = _stage(w, "sense")
+        preview = getattr(
+            getattr(getattr(sense, "editor", None), "toolbar", None), "preview_action", None
+        )
+        focus = getattr(sense, "focus", None)
+        if preview is not None:
+            act = self.add(
+                m, "Show preview", _trigger(w, "sense", "editor", "toolbar", "preview_action"),
+                name="preview",
+            )  # fmt: skip
+            act.setCheckable(True)
+            act.setChecked(preview.isChecked())
+            preview.toggled.connect(act.setChecked)
+        if focus is not None:
+            act = self.add(m, "Focus mode", _call(w, "sense", "focus", "toggle"), name="focus")
+            act.setShortcuts([QKeySequence("F11"), QKeySequence("Ctrl+Shift+F")])
+            act.setCheckable(True)
+            focus.toggled.connect(act.setChecked)
 
     def _export(self, fmt: str) -> None:
         sense = _stage(self.window, "sense")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from pkm.gui import appearance
+from pkm.gui.sense.text_size import TextSizeRow
 from pkm.gui.stage import GuiContext, SettingsPage
 from pkm.gui.widgets import Hint, heading
 
@@ -94,6 +95,12 @@ class GeneralPage(QWidget):
         row.addStretch(1)
         lay.addLayout(row)
         lay.addWidget(Hint("Follow the system: pkm is light or dark with your computer's setting."))
+
+        lay.addWidget(heading("Writing"))
+        lay.addWidget(TextSizeRow(ctx))
+        lay.addWidget(
+            Hint("View › Zoom (Ctrl+= and Ctrl+-) makes it larger or smaller from there.")
+        )
 
         lay.addWidget(heading("Reading"))
         self.remote_images = QCheckBox("Show pictures from the web in articles")
@@ -177,7 +184,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Settings")
-        self.resize(720, 460)
+        self.resize(720, 580)  # General holds five groups: none squeezed
         lay = QVBoxLayout(self)
         body = QHBoxLayout()
         self.pages_list = QListWidget()

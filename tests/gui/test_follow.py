@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QTextCursor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView
 
 from pkm.core.journal import Revision
@@ -41,14 +41,14 @@ def _visible_in_list(panel, entry_id: int) -> bool:
 def test_a_link_click_moves_the_day_panel_to_the_linked_entry(open_window, tmp_path, clock):
     today_id, plan_id = _scene(tmp_path / "ws", clock)
     o = open_window(tmp_path / "ws")
-    panel, preview = o.sense.day_panel, o.editor.preview
-    o.qtbot.waitUntil(lambda: "Hiring plan" in preview.toPlainText())
+    panel, edit = o.sense.day_panel, o.editor.text
+    o.qtbot.waitUntil(lambda: "Hiring plan" in edit.toPlainText())
     o.qtbot.waitUntil(lambda: _selected(panel) == today_id)
-    # Click the link in the preview, where it is drawn.
-    cursor = preview.document().find("Hiring plan")
-    cursor.setPosition(cursor.selectionStart() + 3, QTextCursor.MoveMode.MoveAnchor)
-    at = preview.cursorRect(cursor).center()
-    o.qtbot.mouseClick(preview.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    # Click the link's chip in the styled editor, where it is drawn.
+    edit.viewport().repaint()
+    chip = next(h for h in edit.decorations.hits if h.kind == "wiki")
+    at = chip.rect.center().toPoint()
+    o.qtbot.mouseClick(edit.viewport(), Qt.MouseButton.LeftButton, pos=at)
     o.qtbot.waitUntil(lambda: o.editor.entry_id == plan_id)
     o.qtbot.waitUntil(lambda: panel.day == OTHER_DAY and _selected(panel) == plan_id)
     assert panel.calendar.selectedDate().toPython() == OTHER_DAY

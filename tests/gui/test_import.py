@@ -60,6 +60,7 @@ def test_import_a_vault_from_the_sense_stage_and_see_its_images(main_window, tmp
     memo = next(e for e in o.ws.journal.list() if e.title == "Pricing memo")
     o.window.open_entry.emit(memo.id)
     qtbot.waitUntil(lambda: o.editor.entry_id == memo.id, timeout=5000)
+    o.editor.toolbar.preview_action.trigger()  # the side preview, off by default
     qtbot.waitUntil(lambda: "value-based pricing" in o.editor.preview.toPlainText(), timeout=5000)
     ref = re.search(r"media/[0-9a-f]{64}\.png", memo.body).group(0)
     assert ref in o.editor.preview.toHtml()

@@ -53,7 +53,7 @@ def _open(open_window, tmp_path, clock):
     o.qtbot.waitUntil(lambda: "Streak: 7 days" in o.sense.day_panel.streak.text())
     o.qtbot.waitUntil(lambda: o.sense.context.backlinks.count() == 1)
     o.qtbot.waitUntil(lambda: o.sense.context.on_this_day.count() == 1)
-    o.qtbot.waitUntil(lambda: "Price is what you pay" in o.editor.preview.toPlainText())
+    o.qtbot.waitUntil(lambda: "Price is what you pay" in o.editor.text.toPlainText())
     o.qtbot.waitUntil(lambda: o.window.ops.index_status == "ready", timeout=20_000)
     return o
 

@@ -113,7 +113,7 @@ def test_publish_menu_screenshot(open_window, tmp_path, clock, micropub, webhook
     o.qtbot.waitUntil(lambda: o.editor.entry_id == note.id)
     button = h.button_of(o)
     o.qtbot.waitUntil(lambda: button.loaded and button.action_for("intranet") is not None)
-    o.qtbot.waitUntil(lambda: "Five customers" in o.editor.preview.toPlainText())
+    o.qtbot.waitUntil(lambda: "Five customers" in o.editor.text.toPlainText())
     menu = button.menu_
     # Where a real screen would put it: below the button, inside the window's right edge.
     below = button.mapToGlobal(QPoint(0, button.height()))

@@ -122,6 +122,10 @@ def test_revision_history_restores_an_earlier_version(main_window, clock):
 def test_preview_renders_through_the_core_and_links_open_entries(main_window):
     o, qtbot = main_window, main_window.qtbot
     target = o.ws.journal.create(title="Hiring plan", body="Two engineers.")
+    assert not o.editor.preview.isVisible()  # off for a new user: the text itself is styled
+    toolbar = o.editor.toolbar
+    qtbot.mouseClick(toolbar.widgetForAction(toolbar.preview_action), Qt.MouseButton.LeftButton)
+    assert o.editor.preview.isVisible()
     o.editor.text.selectAll()
     qtbot.keyClicks(o.editor.text, "**Decision**: see [[Hiring plan]] #hiring <script>x()</script>")
     qtbot.waitUntil(lambda: "Decision" in o.editor.preview.toPlainText())

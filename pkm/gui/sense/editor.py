@@ -1,4 +1,8 @@
-"""The entry editor: title, Markdown text with live preview, tags, autosave.
+"""The entry editor: title, Markdown styled as typed (markdown_edit.py), tags, autosave.
+
+The side preview (the core's HTML) is optional: View › Show preview, off for a new
+user (the text itself is styled), remembered as ``editor.preview``; someone who had
+it on before the styled editor keeps it (stage.restore_state).
 
 What is typed reaches SQLite (on the writer thread) at most IDLE_MS after
 typing stops and at least every MAX_MS while it goes on (autosave.py), and
@@ -31,15 +35,18 @@ from pkm.core.journal import Entry
 from pkm.core.journal.entries import SaveResult
 from pkm.core.journal.merge import merge_text
 from pkm.gui.operations import EditSession
+from pkm.gui.sense import text_size
 from pkm.gui.sense.autosave import Autosaver
+from pkm.gui.sense.editor_pictures import EditorPictures
 from pkm.gui.sense.editor_toolbar import EditorToolbar
-from pkm.gui.sense.markdown_edit import MarkdownEdit
+from pkm.gui.sense.markdown_edit import MarkdownEdit, reading_font_size
 from pkm.gui.sense.preview import Preview
 from pkm.gui.stage import GuiContext
 from pkm.gui.widgets import KIND_LABELS, Hint
 
 PREVIEW_DELAY_MS = 250
 RETRY_MS = 5_000  # after a failed save (a full disk): try again by itself
+PREVIEW_KEY = "editor.preview"  # the side preview shown (remembered; off for a new user)
 
 
 class EditorPane(QWidget):
@@ -67,7 +74,10 @@ class EditorPane(QWidget):
         self._preview_timer.timeout.connect(self._render_preview)
         self._retry_timer = QTimer(self, singleShot=True, interval=RETRY_MS)
         self._retry_timer.timeout.connect(self.save)
+        self.zoom_steps = 0
+        self.text_factor = text_size.factor(self.ops.setting(text_size.KEY, text_size.DEFAULT))
         self._build()
+        self._apply_font()
         self.ops.changed.connect(self._on_changed)
         self.ops.flush_requested.connect(self.flush)
         ctx.hooks.editor_toolbar.run(self)  # Share adds its Publish button
@@ -119,14 +129,23 @@ class EditorPane(QWidget):
 
         self.split = QSplitter()
         self.split.setChildrenCollapsible(False)
-        self.text = MarkdownEdit()
+        self.text = MarkdownEdit(media_home=self.ctx.ws.home)
+        self.text.setObjectName("entryText")
+        self.text.set_operations(self.ops)
         self.text.textChanged.connect(self._touched)
         self.text.wants_titles.connect(self._complete_titles)
+        self.text.link_activated.connect(self.follow_link)
+        self.pictures = EditorPictures(self)
+        self.text.pictures_offered.connect(self.pictures.keep)
         self.preview = Preview(media_home=self.ctx.ws.home)
         self.preview.link_clicked.connect(self.follow_link)
+        self._preview_base = self.preview.font().pointSizeF()
         self.split.addWidget(self.text)
         self.split.addWidget(self.preview)
         self.split.setSizes([1, 1])
+        shown = bool(self.ops.setting(PREVIEW_KEY, False))
+        self.toolbar.preview_action.setChecked(shown)
+        self.preview.setVisible(shown)
         lay.addWidget(self.split, 1)
         self.pages.addWidget(page)
         self.pages.setCurrentWidget(self.empty)
@@ -386,19 +405,30 @@ class EditorPane(QWidget):
             self.ops.render(self.text.toPlainText(), self.preview.show_html, owner=self)
 
     def set_zoom(self, steps: int) -> None:
-        """The writing's size: 10 % a step (View › Zoom), for the text and its preview."""
-        factor = 1 + 0.1 * steps
-        if not hasattr(self, "_base_sizes"):
-            self._base_sizes = (self.text.font().pointSizeF(), self.preview.font().pointSizeF())
-        for widget, base in zip((self.text, self.preview), self._base_sizes, strict=True):
-            f = widget.font()
-            f.setPointSizeF(base * factor)
-            widget.setFont(f)
+        """The writing's size: 10 % a step (View › Zoom) on top of the text size setting."""
         self.zoom_steps = steps
+        self._apply_font()
+
+    def set_text_size(self, choice: str) -> None:
+        """Settings › General › Text size (text_size.SIZES); the zoom stays on top of it."""
+        self.text_factor = text_size.factor(choice)
+        self._apply_font()
+
+    def _apply_font(self) -> None:
+        zoom = 1 + 0.1 * self.zoom_steps
+        f = self.text.font()
+        f.setPointSizeF(reading_font_size(self.text_factor) * zoom)
+        self.text.setFont(f)
+        p = self.preview.font()
+        p.setPointSizeF(self._preview_base * zoom * self.text_factor / text_size.FACTORS["medium"])
+        self.preview.setFont(p)
         self._render_preview()
 
     def set_preview_visible(self, visible: bool) -> None:
+        """View › Show preview (and the toolbar's Preview): remembered for the next start."""
         self.preview.setVisible(visible)
+        if bool(self.ops.setting(PREVIEW_KEY, False)) != visible:
+            self.ops.set_setting(PREVIEW_KEY, visible)
         if visible:
             self._render_preview()
 

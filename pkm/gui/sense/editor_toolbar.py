@@ -59,8 +59,9 @@ class EditorToolbar(QToolBar):
         self._share_end: QAction | None = None  # the separator after the share widgets
         self.preview_action = self.addAction("Preview")
         self.preview_action.setCheckable(True)
-        self.preview_action.setChecked(True)
-        self.preview_action.setToolTip("Show the formatted text beside what you type")
+        self.preview_action.setToolTip(
+            "Show the text as it will be exported or published, beside what you type"
+        )
         self.preview_action.toggled.connect(editor.set_preview_visible)
 
         self.history_action = self.addAction("History…", self.show_history)

@@ -19,7 +19,8 @@ from pkm.gui.layout import Collapser, Pane
 from pkm.gui.operations import DaySummary, EntryContext
 from pkm.gui.sense.context_panel import ContextPanel
 from pkm.gui.sense.day_panel import DayPanel
-from pkm.gui.sense.editor import EditorPane
+from pkm.gui.sense.editor import PREVIEW_KEY, EditorPane
+from pkm.gui.sense.focus import FocusMode
 from pkm.gui.sense.importer import ImportButton
 from pkm.gui.sense.saved_searches import SavedSearchesPanel
 from pkm.gui.stage import GuiContext, Stage
@@ -94,6 +95,7 @@ class SenseStage(Stage):
         self.editor.search_requested.connect(ctx.window.search_for)
         ctx.window.open_entry.connect(self.open_entry_to_write)
         self.ops.changed.connect(self._on_changed)
+        self.focus = FocusMode(ctx.window, self)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self._refresh)
 
@@ -228,8 +230,10 @@ class SenseStage(Stage):
     def restore_state(self, state: dict[str, Any]) -> None:
         _restore(self.split, state.get("split"))
         _restore(self.editor.split, state.get("editor_split"))
-        if state.get("preview") is False:
-            self.editor.toolbar.preview_action.setChecked(False)
+        if state.get("preview") is True and self.ops.setting(PREVIEW_KEY) is None:
+            # Saved before the styled editor, when the preview was always on: keep it for
+            # this user (a new user starts without it).
+            self.editor.toolbar.preview_action.setChecked(True)
         entry = state.get("entry")
         self._restore_entry = entry if isinstance(entry, int) else None
 
