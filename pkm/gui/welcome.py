@@ -64,12 +64,18 @@ class WelcomePanel(QFrame):
         super().__init__()
         self.ctx = ctx
         self.actions = actions
-        self.setObjectName("welcome")
-        self.setStyleSheet(
+        # The card sits inside this frame's own margins, so hiding the panel hides the space
+        # around it too (a layout's margins stay on screen when its only widget is hidden).
+        holder = QVBoxLayout(self)
+        holder.setContentsMargins(16, 10, 16, 0)
+        card = QFrame()
+        card.setObjectName("welcome")
+        card.setStyleSheet(
             "#welcome { background: palette(base); border: 1px solid palette(mid); "
             "border-radius: 10px; }"
         )
-        outer = QVBoxLayout(self)
+        holder.addWidget(card)
+        outer = QVBoxLayout(card)
         outer.setContentsMargins(18, 12, 12, 14)
         top = QHBoxLayout()
         title = QLabel("<b>Welcome to pkm</b>")

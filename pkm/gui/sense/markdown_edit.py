@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from PySide6.QtCore import (
+    SIGNAL,
     QEvent,
     QMimeData,
     QPointF,
@@ -110,8 +111,12 @@ class MarkdownEdit(QPlainTextEdit):
         # Repaint only the lines a keystroke restyled (see _layout_update).
         self._blocks = self.document().blockCount()
         layout = self.document().documentLayout()
-        layout.update.disconnect()
-        layout.update.connect(self._layout_update)
+        # This relies on how QPlainTextEdit wires its layout (checked with PySide6 6.11.3:
+        # one receiver, the text control, which repaints what the layout names). If a Qt
+        # release wires it otherwise, keep Qt's own repaint: slower, never stale.
+        if layout.receivers(SIGNAL("update(QRectF)")) == 1:
+            layout.update.disconnect()
+            layout.update.connect(self._layout_update)
         self._column = 0
         self._fit_column()
 

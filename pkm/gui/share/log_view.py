@@ -100,8 +100,10 @@ class PublishLogView(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(ENTRY, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(RESULT, QHeaderView.ResizeMode.Interactive)
-        for col, width in ((WHEN, 130), (TARGET, 220), (RESULT, 200), (RESPONSES, 150), (LINK, 80)):
+        # Entry and Result share what is left, so at 1024 px wide the log fits its pane with
+        # no sideways scrolling (a long result is elided; its tooltip has all of it).
+        header.setSectionResizeMode(RESULT, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((WHEN, 120), (TARGET, 140), (RESPONSES, 100), (LINK, 60)):
             self.tree.setColumnWidth(col, width)
         self.tree.itemClicked.connect(self._clicked)
         self.tree.itemDoubleClicked.connect(self._double_clicked)
