@@ -52,6 +52,7 @@ def _register() -> None:
         saved_cmds,
         search_cmds,
         transfer_cmds,
+        vault_cmds,
     )
 
     for command in (
@@ -74,6 +75,7 @@ def _register() -> None:
         transfer_cmds.backup,
         transfer_cmds.restore,
         responses_cmds.responses,
+        vault_cmds.vault,
     ):
         cli.add_command(command)
 

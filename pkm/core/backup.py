@@ -220,6 +220,13 @@ def _read_backup(file: Path, work: Path) -> dict:
     return manifest
 
 
+def check_backup(file: Path) -> dict:
+    """The checks a restore makes first (a pkm backup, undamaged, not from a newer pkm),
+    without restoring: the window asks them before it closes to restore."""
+    with tempfile.TemporaryDirectory(prefix="pkm-check-") as work:
+        return _read_backup(Path(file), Path(work))
+
+
 def _in_use(home: Path) -> bool:
     """Whether a pkm window holds the folder's lock right now (POSIX flock)."""
     lock = home / LOCK_NAME
@@ -260,8 +267,14 @@ class RestoreInfo:
         }
 
 
-def restore(file: Path, home: Path, clock: Clock, *, replace: bool = False) -> RestoreInfo:
-    """Unpack a backup into the data folder ``home`` (new or empty, or replaced on request)."""
+def restore(
+    file: Path, home: Path, clock: Clock, *, replace: bool = False, own_lock: bool = False
+) -> RestoreInfo:
+    """Unpack a backup into the data folder ``home`` (new or empty, or replaced on request).
+
+    ``own_lock``: the caller is the window's process, holding the folder's lock with its
+    workspace closed (a restore chosen in Settings, done as pkm reopens: gui/app.py).
+    """
     file, home = Path(file), Path(home)
     if home.exists() and not home.is_dir():
         raise BadInput(f"{home} is a file. Give a folder to restore into.")
@@ -274,7 +287,7 @@ def restore(file: Path, home: Path, clock: Clock, *, replace: bool = False) -> R
             "folder with --home DIR, or add --replace: what is there now is then moved to "
             f"{home}/replaced-…, not deleted."
         )
-    if _in_use(home):
+    if not own_lock and _in_use(home):
         raise BadInput(f"pkm is open on {home}. Close its window, then restore.")
     moved_to = None
     with tempfile.TemporaryDirectory(prefix="pkm-restore-") as work_name:

@@ -89,6 +89,13 @@ class Workspace:
         return SavedSearches(self.store, self.clock)
 
     @cached_property
+    def vault(self):  # -> Vault
+        """The vault folder kept in step with the journal (pkm.core.vault)."""
+        from pkm.core.vault.service import Vault
+
+        return Vault(self.store, self.clock, self.home, self._changed)
+
+    @cached_property
     def publishing(self):  # -> Publishing; imported lazily (httpx, adapters)
         """Share: targets, publish, preview, the publish log (pkm.core.publish)."""
         from pkm.core.publish.service import Publishing

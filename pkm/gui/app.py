@@ -25,6 +25,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from pkm.core import scheduled_restore
+from pkm.core.clock import system_clock
 from pkm.core.errors import PkmError
 from pkm.core.paths import ensure_home
 from pkm.core.workspace import Workspace, setup_logging
@@ -99,6 +101,8 @@ def run(home: Path) -> int:
     display = DisplayLossWatch().install()
     try:
         status = _run(app, Path(home), signals)
+        while status == REOPEN:  # a backup was chosen in Settings: put in place, open again
+            status = _run(app, Path(home), signals)
     finally:
         display.uninstall()
         signals.uninstall()
@@ -120,6 +124,11 @@ def _run(app: QApplication, home: Path, signals: SignalQuit) -> int:
         report(f"could not lock the data folder ({home / LOCK_NAME}): {exc}")
         return 1
     session = _Session(lock)
+    try:
+        restored = scheduled_restore.apply_pending(home, system_clock)
+    except PkmError as exc:
+        restored = None
+        report(f"The backup chosen in Settings was not restored: {exc}")
     # Runs if Qt ends the process without returning from exec() (the display went away).
     unregister = on_abrupt_end(session.close)
     try:
@@ -138,13 +147,22 @@ def _run(app: QApplication, home: Path, signals: SignalQuit) -> int:
                 window.ready.connect(lambda: _exit_when_ready(window))
             window.show()
             window.start()
-            return app.exec()
+            if restored is not None:
+                window.status.show_message(
+                    f"Restored the backup: {restored.entries} entries. What was here before "
+                    f"is in {restored.moved_to}."
+                )
+            status = app.exec()
+            return REOPEN if getattr(window, "reopen_requested", False) else status
         finally:
             sys.excepthook = previous_hook
             signals.window = None
     finally:
         unregister()
         session.close()
+
+
+REOPEN = -100  # _run's status when the window closed to be opened again (a restore)
 
 
 class _Session:

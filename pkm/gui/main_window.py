@@ -41,6 +41,8 @@ from pkm.gui.stage import GuiContext, Stage
 from pkm.gui.status import StatusArea, describe_error
 from pkm.gui.tasks import TaskManager
 from pkm.gui.templates_page import templates_page
+from pkm.gui.vault_page import vault_page
+from pkm.gui.vault_sync import VaultSync
 from pkm.gui.welcome import WelcomePanel, window_actions
 from pkm.gui.widgets import Hint, confirm
 
@@ -93,6 +95,9 @@ class MainWindow(QMainWindow):
             ws, self.tasks, self.ops, self.status, self,
             [general_page(), reminder_page(), templates_page()],
         )  # fmt: skip
+        self.vault_sync = VaultSync(self.ctx, self)  # the vault folder (gui/vault_sync.py)
+        self.ctx.settings_pages.append(vault_page(self.vault_sync))
+        self.reopen_requested = False  # Restore… closes the window to reopen it (gui/app.py)
         self.stages: dict[str, Stage] = {}
         self._painted = False
         self._content_ready = False
@@ -372,6 +377,7 @@ class MainWindow(QMainWindow):
             self.ctx, self.reminder_banner, self._open_today_from_reminder
         )
         self.reminder.start()
+        self.vault_sync.start()
 
     def _content_loaded(self) -> None:
         self._content_ready = True
@@ -439,11 +445,13 @@ class MainWindow(QMainWindow):
             except Exception:
                 log.exception("error while closing the %s stage", stage.key)
         self.ops.set_setting(LAYOUT_KEY, self.layout_state())
+        self.vault_sync.flush()  # what was saved just now reaches the vault file too
         self.tasks.cancel_long_jobs()
         self.tasks.wait_for_writer()  # the saves just queued have run (or failed)
 
     def _stop(self) -> None:
         self._closed = True
+        self.vault_sync.stop()
         QApplication.instance().removeEventFilter(self)
         self.tasks.shutdown()
 

@@ -66,14 +66,18 @@ class GeneralPage(QWidget):
         self.backup_now.clicked.connect(self.make_backup)
         show = QPushButton("Show backups")
         show.clicked.connect(self.show_backups)
+        self.restore = QPushButton("Restore…")
+        self.restore.setObjectName("restoreBackup")
+        self.restore.clicked.connect(self.open_restore)
         row.addWidget(self.backup_now)
         row.addWidget(show)
+        row.addWidget(self.restore)
         lay.addLayout(row)
         lay.addWidget(
             Hint(
                 "pkm backs up your journal once a day while it is open and keeps a week of "
-                "daily and a month of weekly backups (never secrets). To bring one back, quit "
-                "pkm and run: pkm restore BACKUP.zip --home NEW-FOLDER."
+                "daily and a month of weekly backups (never secrets). Restore… brings one back "
+                "(today's journal is backed up first, nothing is deleted)."
             )
         )
         self.show_backup_state()
@@ -155,6 +159,13 @@ class GeneralPage(QWidget):
         self.ctx.ops.background(
             lambda: backup(ws.home, ws.clock), on_done=done, on_error=failed, owner=self
         )
+
+    def open_restore(self) -> None:
+        from pkm.gui.restore_dialog import RestoreDialog
+
+        self.restore_dialog = RestoreDialog(self.ctx, self.window())
+        self.restore_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.restore_dialog.open()
 
     def show_backups(self) -> None:
         from pkm.core.backup import BACKUPS

@@ -25,6 +25,7 @@ _MODULES = [
     "m0008_saved_searches",
     "m0009_import_sources",
     "m0010_responses",
+    "m0011_vault",
 ]
 
 #: (version, module name, apply, whether it runs with foreign keys off: see db.migrate)

@@ -1,0 +1,1 @@
+"""The vault folder: every entry as a Markdown file, kept in step both ways (issue 15)."""
