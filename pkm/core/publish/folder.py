@@ -25,6 +25,7 @@ import frontmatter
 
 from pkm.core.errors import BadInput
 from pkm.core.publish.base import Adapter, Post, PublishError, Remote, Request
+from pkm.core.publish.media_upload import read_image
 from pkm.core.publish.post_media import MediaApi
 
 DEFAULT_FORMATS = ("md",)
@@ -180,13 +181,7 @@ class FolderAdapter(Adapter):
             target = self.folder / image.ref
             if target.is_file() and target.stat().st_size == image.size:
                 continue  # named by its hash: the same bytes are there
-            try:
-                data = image.read()
-            except OSError:
-                raise PublishError(
-                    f"{image.label_start} cannot be read from the data folder (the file "
-                    "is damaged or was changed). Add the picture to the post again."
-                ) from None
+            data = read_image(image)
             target.parent.mkdir(exist_ok=True)
             atomic_write_bytes(target, data, shared=True)
         if self.media_home is not None and self.entry is not None:

@@ -27,6 +27,17 @@ from pkm.core.publish.base import Adapter, Post, PublishError, Request
 from pkm.core.publish.post_media import Image, MediaApi, no_images_note, shaped
 
 
+def read_image(image: Image) -> bytes:
+    """The image's bytes to send, or one sentence saying why they cannot be."""
+    try:
+        return image.read()
+    except OSError:
+        raise PublishError(
+            f"{image.label_start} cannot be read from the data folder (the file "
+            "is damaged or was changed). Add the picture to the post again."
+        ) from None
+
+
 def cache_key(api: MediaApi, entry_id: int, image: Image) -> str:
     return f"media:{entry_id}:{image.sha256}" if api.per_post else f"media:{image.sha256}"
 
@@ -88,13 +99,7 @@ def for_target(adapter: Adapter, post: Post, *, upload: bool) -> Post:
         if isinstance(known, dict) and known.get("url"):
             image = replace(image, url=str(known["url"]), remote_id=str(known.get("id", "")))
         elif upload:
-            try:
-                data = image.read()
-            except OSError:
-                raise PublishError(
-                    f"{image.label_start} cannot be read from the data folder (the file "
-                    "is damaged or was changed). Add the picture to the post again."
-                ) from None
+            data = read_image(image)
             adapter.say(f"Uploading {image.label} to {adapter.label}…")
             try:
                 url, remote_id = adapter.upload_image(image, data)
