@@ -70,6 +70,21 @@ timeout 120 "$APP" --home "$home" export "$id" --format pdf -o "$tmp/entry.pdf" 
   || fail "export --format pdf failed"
 [ "$(head -c 5 "$tmp/entry.pdf")" = "%PDF-" ] || fail "export --format pdf wrote no PDF"
 echo "  export --format pdf: $(wc -c <"$tmp/entry.pdf") bytes"
+# A rebuild of 2,000+ documents runs in a spawned child process (pkm/core/search/child.py),
+# which a frozen app can only start through multiprocessing.freeze_support().
+mkdir -p "$tmp/notes"
+for i in $(seq 1 2100); do printf '# Note %s\n\nquarterly zephyrword %s\n' "$i" "$i" >"$tmp/notes/note-$i.md"; done
+timeout 300 "$APP" --home "$home" import markdown "$tmp/notes" >"$tmp/out" 2>&1 \
+  || fail "import markdown of 2,100 notes failed"
+timeout 300 "$APP" --home "$home" index rebuild >"$tmp/out" 2>&1 || fail "index rebuild (child process) failed"
+timeout 60 "$APP" --home "$home" search zephyrword --json >"$tmp/out" 2>&1 || fail "search after the rebuild failed"
+grep -q "Note 2100\|Note 1" "$tmp/out" || fail "the rebuilt index does not find the imported notes"
+echo "  import markdown (2,100 notes), index rebuild in a child process, search: ok"
+# The vault folder (watchdog is imported by it).
+timeout 60 "$APP" --home "$home" vault set "$tmp/vault" >"$tmp/out" 2>&1 || fail "vault set failed"
+timeout 300 "$APP" --home "$home" vault sync >"$tmp/out" 2>&1 || fail "vault sync failed"
+[ "$(find "$tmp/vault" -name '*.md' | wc -l)" -ge 2100 ] || fail "vault sync wrote too few files"
+echo "  vault set + sync: $(find "$tmp/vault" -name '*.md' | wc -l) files"
 "$APP" --version >"$tmp/out" 2>&1 || fail "--version failed"
 echo "  $(cat "$tmp/out")"
 # The Linux install (README "Install as an app"), into a throwaway prefix.
