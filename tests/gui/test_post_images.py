@@ -42,6 +42,16 @@ def _post_window(o) -> PostWindow:
     return w
 
 
+def _share_entry(o, entry_id: int, target: str) -> PostWindow:
+    """Open the entry, press Share this… and choose the target in the post window."""
+    o.window.open_entry.emit(entry_id)
+    o.qtbot.waitUntil(lambda: o.editor.entry_id == entry_id, timeout=10_000)
+    o.window.stages["share"].share_this.action.trigger()
+    w = _post_window(o)
+    w.target_box.setCurrentIndex(w.target_box.findData(target))
+    return w
+
+
 def test_publishing_a_post_with_a_photo_to_a_folder(open_window, tmp_path, clock, webhooks):
     out = tmp_path / "published"
     made = {}
@@ -58,12 +68,8 @@ def test_publishing_a_post_with_a_photo_to_a_folder(open_window, tmp_path, clock
 
     o = h.open_with_targets(open_window, tmp_path / "ws", clock, setup)
     qtbot = o.qtbot
-    o.window.open_entry.emit(made["entry"])
-    qtbot.waitUntil(lambda: o.editor.entry_id == made["entry"], timeout=10_000)
-    o.window.stages["share"].share_this.action.trigger()
-    w = _post_window(o)
+    w = _share_entry(o, made["entry"], "intranet")
     assert made["ref"] in w.text.toPlainText()
-    w.target_box.setCurrentIndex(w.target_box.findData("intranet"))
     # The preview draws the photo from the data folder, scaled to the pane.
     qtbot.waitUntil(lambda: _hill_pixels(w.preview.viewport().grab().toImage()) > 1000,
                     timeout=10_000)  # fmt: skip
@@ -121,11 +127,7 @@ def test_mastodon_preview_shows_the_photo_attached_and_counts_only_the_text(
     try:
         o = h.open_with_targets(open_window, tmp_path / "ws", clock, setup)
         qtbot = o.qtbot
-        o.window.open_entry.emit(made["entry"])
-        qtbot.waitUntil(lambda: o.editor.entry_id == made["entry"], timeout=10_000)
-        o.window.stages["share"].share_this.action.trigger()
-        w = _post_window(o)
-        w.target_box.setCurrentIndex(w.target_box.findData("social"))
+        w = _share_entry(o, made["entry"], "social")
         qtbot.waitUntil(lambda: _hill_pixels(w.preview.viewport().grab().toImage()) > 500,
                         timeout=10_000)  # fmt: skip
         assert "[image" not in w.preview.toPlainText()  # attached, not written into the text
@@ -152,11 +154,7 @@ def test_five_photos_for_mastodon_are_refused_before_sending_in_words(open_windo
     try:
         o = h.open_with_targets(open_window, tmp_path / "ws", clock, setup)
         qtbot = o.qtbot
-        o.window.open_entry.emit(made["entry"])
-        qtbot.waitUntil(lambda: o.editor.entry_id == made["entry"], timeout=10_000)
-        o.window.stages["share"].share_this.action.trigger()
-        w = _post_window(o)
-        w.target_box.setCurrentIndex(w.target_box.findData("social"))
+        w = _share_entry(o, made["entry"], "social")
         said = "The post has 5 images and Mastodon shows at most 4 with a post."
         qtbot.waitUntil(lambda: said in w.warning.text(), timeout=10_000)
         qtbot.mouseClick(w.publish_button, LEFT)  # the preview's dry run stops at the limit
